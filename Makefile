@@ -1,0 +1,84 @@
+# Veiviser — every target does its own set-up, so `make run` and `make test`
+# work on a fresh machine. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# Rasa 3.6 needs Python 3.10; find it even when a pyenv shim for it is not active.
+PY310  := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+            $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONDONTWRITEBYTECODE := 1
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+CATALOG_SOURCES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+CATALOGS := $(CATALOG_SOURCES:.po=.mo)
+
+.PHONY: help setup run chat train test lint check eval bench lookups i18n i18n-extract i18n-update i18n-compile clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+$(STAMP): pyproject.toml
+	@test -n "$(PY310)" || { echo "Python 3.10 is required (Rasa 3.6). Install python3.10 and retry."; exit 1; }
+	test -x $(PY) || $(PY310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<25" wheel
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip check
+	touch $(STAMP)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -D messages -i $< -o $@
+
+setup: $(STAMP) $(CATALOGS)  ## create .venv, install, compile catalogs
+
+train: setup  ## train the shipped configuration into models/ (skipped when nothing changed)
+	$(PY) -m bot train
+
+run: train  ## start Veiviser: Telegram with TELEGRAM_BOT_TOKEN, else a chat in this terminal
+	$(PY) -m bot run $(ARGS)
+
+chat: train  ## chat in the terminal (LANG_CODE=ar to pick a language)
+	$(PY) -m bot chat $(if $(LANG_CODE),--language $(LANG_CODE))
+
+check: setup  ## content check for editors (data, translations, facts)
+	$(PY) -m bot check
+
+lint: setup  ## ruff and mypy
+	$(VENV)/bin/ruff check bot tests
+	$(VENV)/bin/mypy
+
+test: setup  ## all tests (trains the fast test model once, cached in .cache/)
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory check
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+eval: setup  ## NLU quality per language on the held-out set, shipped configuration
+	$(PY) -m bot eval
+
+bench: train  ## latency, throughput and memory beside bare Rasa
+	$(PY) -m bot bench
+
+lookups: setup  ## regenerate nlu/lookups.yml from content/places/ and the examples
+	$(PY) -m bot.nlu.lookups
+
+i18n-extract: setup
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --project Veiviser \
+	  --copyright-holder Veiviser -o locales/messages.pot .
+
+i18n-update: i18n-extract
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --previous --no-wrap
+	$(PY) -m bot i18n-sync-source
+
+i18n: i18n-update  ## extract, update and compile the translation catalogs
+	$(MAKE) --no-print-directory i18n-compile
+
+i18n-compile: setup
+	$(VENV)/bin/pybabel compile --statistics -d locales -D messages
+
+clean:  ## remove models, caches and the virtualenv
+	rm -rf $(VENV) models .cache var results

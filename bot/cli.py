@@ -1,0 +1,107 @@
+"""Veiviser's command line: parse, build from explicit settings, run.
+
+    python -m bot run        Telegram with TELEGRAM_BOT_TOKEN, else the terminal chat
+    python -m bot chat       the terminal chat (--language ar)
+    python -m bot train      train config.yml into models/ (skipped when unchanged)
+    python -m bot eval       NLU quality per language on the held-out set
+    python -m bot check      content check for editors
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bot.config import load_settings
+from bot.errors import VeiviserError
+from bot.languages import CODES
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Veiviser")
+    parser.add_argument("--env-file", type=Path, default=None, help="KEY=VALUE settings file")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="Telegram with TELEGRAM_BOT_TOKEN, else a terminal chat")
+    run.add_argument("--language", choices=CODES)
+    chat = sub.add_parser("chat", help="chat in the terminal")
+    chat.add_argument("--language", choices=CODES)
+    train = sub.add_parser("train", help="train a model (skipped when nothing changed)")
+    train.add_argument("--config", type=Path, default=Path("config.yml"))
+    train.add_argument("--out", type=Path, default=Path("models"))
+    ev = sub.add_parser("eval", help="NLU quality per language on the held-out set")
+    ev.add_argument("--config", type=Path, default=Path("config.yml"))
+    ev.add_argument("--report", type=Path, default=None, help="write a Markdown report here")
+    sub.add_parser("check", help="content check for editors")
+    sub.add_parser("bench", help="latency, throughput and memory beside bare Rasa")
+    sub.add_parser("i18n-sync-source", help="copy the English source texts into the en catalog")
+    return parser
+
+
+def _quiet_libraries() -> None:
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    for name in ("rasa", "tensorflow", "absl", "sanic", "apscheduler", "httpx", "telegram"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+async def _interactive(settings, language):  # type: ignore[no-untyped-def]
+    from bot.chat import chat
+    from bot.engine import Assistant
+
+    print("Veiviser is starting (loading the language model takes about half a minute)…", flush=True)
+    assistant = await Assistant.create(settings)
+    try:
+        await chat(assistant, language)
+    finally:
+        await assistant.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _quiet_libraries()
+    try:
+        settings = load_settings(env_file=args.env_file)
+        root = settings.root
+        if args.command in ("run", "chat"):
+            if args.command == "run" and settings.telegram_bot_token:
+                settings.require_token()
+                raise VeiviserError("The Telegram front end is not part of this build yet (issue 3).")
+            logging.getLogger().setLevel(logging.WARNING)
+            asyncio.run(_interactive(settings, args.language))
+            return 0
+        if args.command == "train":
+            from bot.training import train
+
+            model = train(root, root / args.config, root / args.out)
+            print(f"Model: {model}")
+            return 0
+        if args.command == "eval":
+            from bot.evaluation import main as evaluate
+
+            return evaluate(root, root / args.config, args.report)
+        if args.command == "check":
+            from bot.check import main as check
+
+            return check(root)
+        if args.command == "bench":
+            from bot.bench import main as bench
+
+            return bench(root)
+        if args.command == "i18n-sync-source":
+            from bot.i18n.sync import sync_source_catalog
+
+            sync_source_catalog(root / "locales")
+            return 0
+    except VeiviserError as exc:
+        print(f"veiviser: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 1

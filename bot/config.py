@@ -1,0 +1,73 @@
+"""Settings: one table of name, default and help; read from the environment
+(and an optional ``.env``-style file) by the command line, never at import."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from bot.errors import ConfigurationError
+from bot.paths import project_root
+
+TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, its environment variable, default and meaning."""
+
+    telegram_bot_token: str | None = None  # TELEGRAM_BOT_TOKEN: from @BotFather; unset = terminal chat
+    telegram_api_base_url: str = "https://api.telegram.org/bot"  # TELEGRAM_API_BASE_URL: Bot API server (ends in /bot)
+    database_url: str = ""  # DATABASE_URL: SQLAlchemy URL; default SQLite in var/veiviser.db
+    tracker_store_url: str = ""  # TRACKER_STORE_URL: Rasa's tracker store; default SQLite in var/rasa.db
+    rasa_model: str = ""  # RASA_MODEL: model file or folder; default the newest in models/
+    action_server_url: str = ""  # ACTION_SERVER_URL: an action server already running; default start one
+    action_server_port: int = 5055  # ACTION_SERVER_PORT: port of the action server we start
+    default_language: str = "en"  # DEFAULT_LANGUAGE: language before the user chooses one
+
+    @property
+    def root(self) -> Path:
+        return project_root()
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.root / 'var' / 'veiviser.db'}"
+
+    def resolved_tracker_store_url(self) -> str:
+        return self.tracker_store_url or f"sqlite:///{self.root / 'var' / 'rasa.db'}"
+
+    def require_token(self) -> str:
+        token = self.telegram_bot_token
+        if not token:
+            raise ConfigurationError("TELEGRAM_BOT_TOKEN is not set (get one from @BotFather).")
+        if not TOKEN_PATTERN.match(token):
+            raise ConfigurationError(
+                "TELEGRAM_BOT_TOKEN is malformed: expected '<digits>:<35 letters, digits, - or _>'."
+            )
+        return token
+
+
+def load_settings(environ: dict[str, str] | None = None, env_file: Path | None = None) -> Settings:
+    """Settings from an optional KEY=VALUE file, overridden by the environment."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.exists():
+        for line in env_file.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                key, _, value = line.partition("=")
+                values[key.strip()] = value.strip().strip("'\"")
+    values.update(environ if environ is not None else os.environ)
+    kwargs: dict[str, object] = {}
+    for field in fields(Settings):
+        raw = values.get(field.name.upper())
+        if raw is None or raw == "":
+            continue
+        if field.type in ("int", int):
+            try:
+                kwargs[field.name] = int(raw)
+            except ValueError as exc:
+                raise ConfigurationError(f"{field.name.upper()} must be a whole number, got {raw!r}") from exc
+        else:
+            kwargs[field.name] = raw
+    return Settings(**kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,267 @@
+"""The dialogue engine: one Rasa agent per process, Babel NLG, the user's profile.
+
+Flow of one message (docs: architecture §2): profile from the database ->
+language (chosen, or detected on first contact) -> Rasa (NLU, policies, custom
+actions) with the profile in the message metadata -> replies rendered in the
+user's language -> profile updated from what the dialogue changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy.engine import make_url
+
+from bot.config import Settings
+from bot.content import Facts
+from bot.detect import LanguageDetector
+from bot.errors import ModelNotFoundError, VeiviserError
+from bot.i18n.catalog import Catalogs
+from bot.languages import CODES, LANGUAGES
+from bot.nlg import BabelNaturalLanguageGenerator
+from bot.storage.db import Database
+from bot.storage.repo import Users
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass
+class Reply:
+    text: str
+    language: str
+    buttons: list[Button] = field(default_factory=list)
+
+
+def latest_model(path: Path) -> Path:
+    """A model file itself, or the newest ``*.tar.gz`` in a folder."""
+    if path.is_file():
+        return path
+    models = sorted(path.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise ModelNotFoundError(f"No trained model in {path}: run `make train`.")
+    return models[-1]
+
+
+def tracker_store_from_url(url: str, domain: Domain) -> TrackerStore:
+    parsed = make_url(url)
+    dialect = parsed.drivername.split("+")[0]
+    if dialect == "sqlite":
+        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
+    return SQLTrackerStore(
+        domain=domain,
+        dialect=dialect,
+        host=parsed.host,
+        port=parsed.port,
+        db=parsed.database or "rasa.db",
+        username=parsed.username,
+        password=parsed.password,
+    )
+
+
+class ActionServer:
+    """The Rasa SDK action server as a child process on a local port."""
+
+    def __init__(self, port: int, root: Path) -> None:
+        self.port = port
+        self.root = root
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/webhook"
+
+    async def start(self, timeout: float = 120.0) -> None:
+        if self.port == 0:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                self.port = sock.getsockname()[1]
+        env = {**os.environ, "VEIVISER_HOME": str(self.root), "RASA_TELEMETRY_ENABLED": "false"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(self.port)],
+            cwd=self.root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        async with aiohttp.ClientSession() as http:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise VeiviserError(f"The action server exited with status {self.process.returncode}.")
+                try:
+                    async with http.get(f"http://127.0.0.1:{self.port}/health") as response:
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.2)
+        raise VeiviserError(f"The action server did not answer on port {self.port} within {timeout:.0f} s.")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process = None
+
+
+class Assistant:
+    """Veiviser's dialogue, independent of the channel (Telegram, terminal, tests)."""
+
+    def __init__(
+        self,
+        agent: Agent,
+        nlg: BabelNaturalLanguageGenerator,
+        database: Database,
+        detector: LanguageDetector,
+        default_language: str,
+        action_server: ActionServer | None = None,
+    ) -> None:
+        self.agent = agent
+        self.nlg = nlg
+        self.database = database
+        self.detector = detector
+        self.default_language = default_language
+        self.action_server = action_server
+
+    @classmethod
+    async def create(cls, settings: Settings, model: Path | None = None) -> Assistant:
+        """Load the model once, start (or connect to) the action server, migrate the database."""
+        root = settings.root
+        model_path = latest_model(model or Path(settings.rasa_model or root / "models"))
+        action_server = None
+        action_url = settings.action_server_url
+        if not action_url:
+            action_server = ActionServer(settings.action_server_port, root)
+            await action_server.start()
+            action_url = action_server.url
+        database = Database(settings.resolved_database_url())
+        database.migrate()
+        domain = Domain.load(str(root / "domain.yml"))
+        nlg = BabelNaturalLanguageGenerator(
+            domain.responses, Catalogs(root / "locales"), Facts.load(root / "content" / "facts.yml")
+        )
+        started = time.perf_counter()
+        agent = Agent.load(
+            str(model_path),
+            generator=nlg,
+            tracker_store=tracker_store_from_url(settings.resolved_tracker_store_url(), domain),
+            action_endpoint=EndpointConfig(url=action_url),
+        )
+        log.info("Loaded %s in %.1f s", model_path.name, time.perf_counter() - started)
+        return cls(agent, nlg, database, LanguageDetector(), settings.default_language, action_server)
+
+    async def close(self) -> None:
+        if self.action_server:
+            self.action_server.stop()
+        self.database.dispose()
+
+    # -- profile -----------------------------------------------------------
+    def profile(self, sender_id: str) -> dict[str, Any]:
+        with self.database.session() as session:
+            user = Users(session).get_or_create(sender_id)
+            return {
+                "language": user.language,
+                "language_chosen": user.language_chosen,
+                "municipality_code": user.municipality_code,
+            }
+
+    def set_language(self, sender_id: str, language: str, chosen: bool = True) -> None:
+        if language not in CODES:
+            raise ValueError(f"unsupported language {language!r}")
+        with self.database.session() as session:
+            user = Users(session).get_or_create(sender_id)
+            user.language = language
+            user.language_chosen = user.language_chosen or chosen
+
+    # -- dialogue ----------------------------------------------------------
+    async def handle(self, sender_id: str, text: str) -> list[Reply]:
+        """Everything Veiviser answers to one message from ``sender_id``."""
+        profile = self.profile(sender_id)
+        language = profile["language"]
+        detected = self.detector.detect(text)
+        suggest = None
+        if language is None:
+            language = detected or self.default_language
+            self.set_language(sender_id, language, chosen=False)
+        elif detected and detected != language:
+            if profile["language_chosen"]:
+                suggest = detected
+            else:
+                language = detected
+                self.set_language(sender_id, language, chosen=False)
+
+        metadata = {"language": language, "municipality_code": profile["municipality_code"]}
+        output = CollectingOutputChannel()
+        await self.agent.handle_message(UserMessage(text, output, sender_id, metadata=metadata))
+        changes = await self._slot_changes(sender_id)
+        if changes.get("language") in CODES:
+            language = changes["language"]
+            self.set_language(sender_id, language, chosen=True)
+            suggest = None
+        if changes.get("municipality_code"):
+            with self.database.session() as session:
+                Users(session).get_or_create(sender_id).municipality_code = changes["municipality_code"]
+
+        replies = [self._reply(message, language) for message in output.messages if message.get("text")]
+        if suggest:
+            replies.append(self.language_suggestion(suggest))
+        return replies
+
+    def language_suggestion(self, language: str) -> Reply:
+        name = LANGUAGES[language].native_name
+        rendered = self.nlg.render("utter_suggest_language", language, language_name=name) or {}
+        return Reply(
+            rendered.get("text", ""),
+            language,
+            [Button(name, f'/change_language{{"language": "{language}"}}')],
+        )
+
+    def render(self, response: str, language: str, **values: Any) -> Reply:
+        """A domain response rendered outside a conversation turn (welcome, notices)."""
+        rendered = self.nlg.render(response, language, **values)
+        if rendered is None:
+            raise VeiviserError(f"unknown response {response}")
+        return self._reply(rendered, language)
+
+    async def _slot_changes(self, sender_id: str) -> dict[str, Any]:
+        """Slots the dialogue set during the latest turn."""
+        tracker = await self.agent.tracker_store.retrieve(sender_id)
+        if tracker is None:
+            return {}
+        changes: dict[str, Any] = {}
+        for event in reversed(tracker.events):
+            if isinstance(event, UserUttered):
+                break
+            if isinstance(event, SlotSet) and event.key not in changes:
+                changes[event.key] = event.value
+        return changes
+
+    @staticmethod
+    def _reply(message: dict[str, Any], language: str) -> Reply:
+        buttons = [Button(b["title"], b["payload"]) for b in message.get("buttons") or []]
+        return Reply(message["text"], language, buttons)

@@ -1,0 +1,117 @@
+"""Rasa's NLG, rendered in the user's language through Babel catalogs.
+
+Response texts in ``domain.yml`` are the English source. For each reply this
+generator picks the variation as Rasa would, translates its text and button
+titles with the compiled catalog of the user's language (context = response
+name), fills placeholders from figures formatted for that language, slots and
+the action's arguments, adds the source line for answers that rest on facts,
+and marks right-to-left text.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+import numpy as np
+from rasa.core.nlg import interpolator
+from rasa.core.nlg.generator import NaturalLanguageGenerator, ResponseVariationFilter
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.content import Facts
+from bot.i18n.catalog import BUTTON_CONTEXT, Catalogs, response_context
+from bot.i18n.formatting import format_long_date
+from bot.languages import CODES, DEFAULT, LANGUAGES, directional
+
+log = logging.getLogger(__name__)
+
+SOURCE_RESPONSE = "utter_source"
+LANGUAGE_KEY = "language"  # in message metadata, slot name and action kwargs ("lang")
+
+
+def language_of(tracker: DialogueStateTracker, override: str | None = None) -> str:
+    """The language to answer in: an action's explicit choice, the profile's
+    language sent with the message, the conversation's slot, else the default."""
+    candidates = [
+        override,
+        (tracker.latest_message.metadata or {}).get(LANGUAGE_KEY) if tracker.latest_message else None,
+        tracker.get_slot(LANGUAGE_KEY),
+    ]
+    return next((c for c in candidates if c in CODES), DEFAULT)
+
+
+class BabelNaturalLanguageGenerator(NaturalLanguageGenerator):
+    """Renders domain responses in one of the eight languages."""
+
+    def __init__(self, responses: dict[str, list[dict[str, Any]]], catalogs: Catalogs, facts: Facts) -> None:
+        self.responses = responses
+        self.catalogs = catalogs
+        self.facts = facts
+        self._filter = ResponseVariationFilter(responses)
+
+    async def generate(
+        self,
+        utter_action: str,
+        tracker: DialogueStateTracker,
+        output_channel: str,
+        **kwargs: Any,
+    ) -> dict[str, Any] | None:
+        lang = language_of(tracker, kwargs.pop("lang", None))
+        return self.render(utter_action, lang, tracker.current_slot_values(), output_channel, **kwargs)
+
+    def render(
+        self,
+        name: str,
+        lang: str,
+        slots: dict[str, Any] | None = None,
+        output_channel: str = "",
+        **kwargs: Any,
+    ) -> dict[str, Any] | None:
+        """One reply as Rasa's message dict (text, buttons ...), in ``lang``."""
+        slots = slots or {}
+        suitable = self._filter.responses_for_utter_action(name, output_channel, slots)
+        if not suitable:
+            log.error("No response %s for channel %r", name, output_channel)
+            return None
+        chosen = suitable[np.random.randint(len(suitable))] if len(suitable) > 1 else suitable[0]
+        index = next(i for i, v in enumerate(self.responses[name]) if v is chosen)
+        reply = copy.deepcopy(chosen)
+        values = self._values(lang, slots, kwargs)
+
+        if reply.get("text"):
+            text = self.catalogs.pgettext(lang, response_context(name, index), reply["text"])
+            text = interpolator.interpolate_text(text, values)
+            text = "\n".join([text, *self._source_lines(name, lang, values)])
+            reply["text"] = directional(text, lang)
+        for button in reply.get("buttons") or []:
+            button["title"] = self.catalogs.pgettext(lang, BUTTON_CONTEXT, button["title"])
+            button["payload"] = interpolator.interpolate_text(button["payload"], values)
+        reply.pop("condition", None)
+        return reply
+
+    def _values(self, lang: str, slots: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {k: v for k, v in slots.items() if v is not None}
+        values.update(self.facts.formatted_figures(LANGUAGES[lang].locale))
+        values.update({k: v for k, v in kwargs.items() if v is not None})
+        return values
+
+    def _source_lines(self, name: str, lang: str, values: dict[str, Any]) -> list[str]:
+        if name == SOURCE_RESPONSE:
+            return []
+        lines = []
+        template = self.responses.get(SOURCE_RESPONSE, [{}])[0].get("text", "")
+        for fact in self.facts.sources_for(name)[:2]:
+            text = self.catalogs.pgettext(lang, response_context(SOURCE_RESPONSE, 0), template)
+            lines.append(
+                interpolator.interpolate_text(
+                    text,
+                    {
+                        **values,
+                        "source_name": fact.source_name,
+                        "source_url": fact.source_url,
+                        "checked_date": format_long_date(fact.checked, LANGUAGES[lang].locale),
+                    },
+                )
+            )
+        return lines

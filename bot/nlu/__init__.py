@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components for text in eight languages and four scripts."""
