@@ -61,13 +61,13 @@ eval: setup  ## NLU quality per language on the held-out set, shipped configurat
 	$(PY) -m bot eval
 
 bench: train  ## latency, throughput and memory beside bare Rasa
-	$(PY) -m bot bench
+	$(PY) -m tests.bench
 
 lookups: setup  ## regenerate nlu/lookups.yml from content/places/ and the examples
 	$(PY) -m bot.nlu.lookups
 
 i18n-extract: setup
-	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --project Veiviser \
+	$(VENV)/bin/pybabel extract -F babel.cfg --project Veiviser \
 	  --copyright-holder Veiviser -o locales/messages.pot .
 
 i18n-update: i18n-extract

@@ -37,7 +37,6 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--config", type=Path, default=Path("config.yml"))
     ev.add_argument("--report", type=Path, default=None, help="write a Markdown report here")
     sub.add_parser("check", help="content check for editors")
-    sub.add_parser("bench", help="latency, throughput and memory beside bare Rasa")
     sub.add_parser("i18n-sync-source", help="copy the English source texts into the en catalog")
     return parser
 
@@ -71,8 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         root = settings.root
         if args.command in ("run", "chat"):
             if args.command == "run" and settings.telegram_bot_token:
+                from bot.telegram import serve
+
                 settings.require_token()
-                raise VeiviserError("The Telegram front end is not part of this build yet (issue 3).")
+                asyncio.run(serve(settings))
+                return 0
             logging.getLogger().setLevel(logging.WARNING)
             asyncio.run(_interactive(settings, args.language))
             return 0
@@ -90,10 +92,6 @@ def main(argv: list[str] | None = None) -> int:
             from bot.check import main as check
 
             return check(root)
-        if args.command == "bench":
-            from bot.bench import main as bench
-
-            return bench(root)
         if args.command == "i18n-sync-source":
             from bot.i18n.sync import sync_source_catalog
 

@@ -26,6 +26,12 @@ class Settings:
     action_server_url: str = ""  # ACTION_SERVER_URL: an action server already running; default start one
     action_server_port: int = 5055  # ACTION_SERVER_PORT: port of the action server we start
     default_language: str = "en"  # DEFAULT_LANGUAGE: language before the user chooses one
+    telegram_webhook_url: str = ""  # TELEGRAM_WEBHOOK_URL: public https URL; unset = long polling
+    telegram_webhook_listen: str = "127.0.0.1"  # TELEGRAM_WEBHOOK_LISTEN: address the webhook server binds
+    telegram_webhook_port: int = 8443  # TELEGRAM_WEBHOOK_PORT: port the webhook server binds
+    telegram_webhook_path: str = "telegram"  # TELEGRAM_WEBHOOK_PATH: URL path of the webhook
+    telegram_webhook_secret: str = ""  # TELEGRAM_WEBHOOK_SECRET: checked on every webhook call
+    staff_chats: str = ""  # STAFF_CHATS: comma-separated chat ids of staff groups
 
     @property
     def root(self) -> Path:
@@ -46,6 +52,23 @@ class Settings:
                 "TELEGRAM_BOT_TOKEN is malformed: expected '<digits>:<35 letters, digits, - or _>'."
             )
         return token
+
+    def require_webhook_secret(self) -> str:
+        secret = self.telegram_webhook_secret
+        if not secret or not SECRET_PATTERN.match(secret):
+            raise ConfigurationError(
+                "TELEGRAM_WEBHOOK_SECRET must be set in webhook mode: 16-256 letters, digits, - or _."
+            )
+        return secret
+
+    def staff_chat_ids(self) -> frozenset[int]:
+        try:
+            return frozenset(int(part) for part in self.staff_chats.split(",") if part.strip())
+        except ValueError as exc:
+            raise ConfigurationError("STAFF_CHATS must be comma-separated chat ids (integers)") from exc
+
+
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
 
 def load_settings(environ: dict[str, str] | None = None, env_file: Path | None = None) -> Settings:

@@ -36,6 +36,7 @@ from bot.i18n.catalog import Catalogs
 from bot.languages import CODES, LANGUAGES
 from bot.nlg import BabelNaturalLanguageGenerator
 from bot.storage.db import Database
+from bot.storage.models import utcnow
 from bot.storage.repo import Users
 
 log = logging.getLogger(__name__)
@@ -188,7 +189,33 @@ class Assistant:
                 "language": user.language,
                 "language_chosen": user.language_chosen,
                 "municipality_code": user.municipality_code,
+                "consent_at": user.consent_at,
+                "active": user.active,
             }
+
+    def give_consent(self, sender_id: str) -> None:
+        with self.database.session() as session:
+            Users(session).get_or_create(sender_id).consent_at = utcnow()
+
+    async def restart(self, sender_id: str) -> None:
+        """Start the conversation over (Rasa's restart); the profile stays."""
+        profile = self.profile(sender_id)
+        await self.agent.handle_message(
+            UserMessage("/restart", CollectingOutputChannel(), sender_id, metadata={"language": profile["language"]})
+        )
+
+    async def forget(self, sender_id: str) -> None:
+        """Erase everything stored about a person: profile and conversation.
+
+        Rasa 3.6's tracker store has no delete, so its events are removed with
+        SQL on its own table (architecture §6)."""
+        with self.database.session() as session:
+            Users(session).delete(sender_id)
+        store = self.agent.tracker_store
+        if isinstance(store, SQLTrackerStore):
+            with store.session_scope() as session:
+                session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender_id).delete()
+                session.commit()
 
     def set_language(self, sender_id: str, language: str, chosen: bool = True) -> None:
         if language not in CODES:

@@ -37,3 +37,21 @@ def test_bad_number_names_the_variable() -> None:
 @pytest.mark.parametrize(("tag", "code"), [("nb-NO", "nb"), ("no", "nb"), ("ar-SY", "ar"), ("prs", "fa"), ("de", None), (None, None)])
 def test_telegram_language_codes_map_to_ours(tag: str | None, code: str | None) -> None:
     assert normalise_code(tag) == code
+
+
+def test_run_with_a_malformed_token_stops_before_starting_anything() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "12345:not-a-real-token"}
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is malformed" in done.stderr
+
+
+def test_webhook_mode_without_a_secret_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="TELEGRAM_WEBHOOK_SECRET"):
+        Settings(telegram_webhook_url="https://example.org/hook").require_webhook_secret()

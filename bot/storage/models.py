@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Integer, String
 from sqlalchemy.orm import declarative_base
 
 Base: Any = declarative_base()
@@ -29,3 +29,21 @@ class User(Base):
     active = Column(Boolean, nullable=False, default=True)  # False once the user blocked the bot
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """Telegram update ids already handled: an update is never processed twice."""
+
+    __tablename__ = "processed_updates"
+
+    update_id = Column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class ButtonPayload(Base):
+    """Rasa button payloads behind Telegram's 64-byte callback data."""
+
+    __tablename__ = "button_payloads"
+
+    key = Column(String(24), primary_key=True)
+    payload = Column(String(512), nullable=False)

@@ -1,0 +1,142 @@
+"""`make bench`: Veiviser on Telegram against bare Rasa, same model, same run.
+
+The bot runs as `python -m bot run` does (its own process) against the fake
+Bot API on loopback. Measured: time from an update becoming available to the
+reply's sendMessage, for 1 user and for 50 concurrent users; sustained
+messages per second; the bot process's peak memory. Then the same messages
+through bare ``Agent.handle_text`` on the same model in this process.
+Timings are printed and written to docs/benchmarks.md by hand, never asserted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import resource
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bot.engine import ActionServer, latest_model
+from tests.fake_telegram import FakeBotAPI, message
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456789:AAH-bench_token_for_the_fake_bot_api_x"
+MESSAGES = [
+    "do I need to register for MVA", "hva er tilskudd til jobbskapingsprosjekter", "كيف ابدأ مشروع في النرويج",
+    "sidee loo furaa ganacsi", "ዲግሪየይ ኣብ ኖርወይ ክፍለጥ ከመይ", "що таке ENK чи AS", "jak założyć firmę w Norwegii",
+    "مالیات شرکت در نروژ چطور است", "thanks a lot", "can I keep dagpenger while starting a business",
+]
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def one_round_trip(api: FakeBotAPI, uid: int, text: str) -> float:
+    since = len(api.calls)
+    started = time.perf_counter()
+    await api.push(message(uid, text, "en"))
+    await api.replies(uid, 1, since, timeout=120)
+    return time.perf_counter() - started
+
+
+async def users(api: FakeBotAPI, count: int, per_user: int, first_uid: int) -> tuple[list[float], float]:
+    async def person(uid: int) -> list[float]:
+        return [await one_round_trip(api, uid, MESSAGES[(uid + i) % len(MESSAGES)]) for i in range(per_user)]
+
+    started = time.perf_counter()
+    results = await asyncio.gather(*(person(first_uid + i) for i in range(count)))
+    wall = time.perf_counter() - started
+    return [t for r in results for t in r], count * per_user / wall
+
+
+async def bare_rasa(model: Path, action_url: str) -> dict[str, float]:
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    agent = Agent.load(str(model), action_endpoint=EndpointConfig(url=action_url))
+    for i in range(10):
+        await agent.handle_text(MESSAGES[i % len(MESSAGES)], sender_id="warm")
+    single = []
+    for i in range(100):
+        started = time.perf_counter()
+        await agent.handle_text(MESSAGES[i % len(MESSAGES)], sender_id="bare-1")
+        single.append(time.perf_counter() - started)
+
+    async def person(uid: int) -> list[float]:
+        out = []
+        for i in range(10):
+            started = time.perf_counter()
+            await agent.handle_text(MESSAGES[(uid + i) % len(MESSAGES)], sender_id=f"bare-{uid}")
+            out.append(time.perf_counter() - started)
+        return out
+
+    started = time.perf_counter()
+    many = [t for r in await asyncio.gather(*(person(100 + u) for u in range(50))) for t in r]
+    wall = time.perf_counter() - started
+    return {"median1": statistics.median(single), "p95_1": pct(single, 0.95), "median50": statistics.median(many),
+            "p95_50": pct(many, 0.95), "throughput": 500 / wall,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+async def main() -> int:
+    model = latest_model(ROOT / "models")
+    api = FakeBotAPI(TOKEN)
+    await api.start()
+    actions = ActionServer(0, ROOT)
+    await actions.start()
+    tmp = ROOT / "var" / "bench"
+    tmp.mkdir(parents=True, exist_ok=True)
+    for stale in tmp.glob("*.db"):
+        stale.unlink()
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url, "RASA_MODEL": str(model),
+           "ACTION_SERVER_URL": actions.url, "DATABASE_URL": f"sqlite:///{tmp / 'veiviser.db'}",
+           "TRACKER_STORE_URL": f"sqlite:///{tmp / 'rasa.db'}", "RASA_TELEMETRY_ENABLED": "false"}
+    bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+                                               stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    await api.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls), timeout=300)
+    try:
+        for i in range(10):  # warm-up
+            await one_round_trip(api, 1, MESSAGES[i])
+        single = [await one_round_trip(api, 2, MESSAGES[i % len(MESSAGES)]) for i in range(100)]
+        many, throughput = await users(api, 50, 10, 1000)
+        bot_peak = peak_rss_mb(bot.pid)
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        await bot.wait()
+        await api.stop()
+    bare = await bare_rasa(model, actions.url)
+    actions.stop()
+
+    def ms(seconds: float) -> str:
+        return f"{seconds * 1000:.0f} ms"
+
+    rows = [
+        ("1 user: median", ms(statistics.median(single)), ms(bare["median1"]), statistics.median(single) / bare["median1"]),
+        ("1 user: p95", ms(pct(single, 0.95)), ms(bare["p95_1"]), pct(single, 0.95) / bare["p95_1"]),
+        ("50 users: median", ms(statistics.median(many)), ms(bare["median50"]), statistics.median(many) / bare["median50"]),
+        ("50 users: p95", ms(pct(many, 0.95)), ms(bare["p95_50"]), pct(many, 0.95) / bare["p95_50"]),
+        ("50 users: messages/s", f"{throughput:.1f}", f"{bare['throughput']:.1f}", bare["throughput"] / throughput),
+        ("peak memory (RSS)", f"{bot_peak:.0f} MB", f"{bare['peak_mb']:.0f} MB", bot_peak / bare["peak_mb"]),
+    ]
+    print(f"Model {model.name}; {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print("| measure | Veiviser via fake Bot API | bare Agent.handle_text | ratio |\n|---|---:|---:|---:|")
+    for name, ours, theirs, ratio in rows:
+        print(f"| {name} | {ours} | {theirs} | {ratio:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
