@@ -18,10 +18,10 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 CATALOG_SOURCES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 CATALOGS := $(CATALOG_SOURCES:.po=.mo)
 
-.PHONY: help setup run chat train test lint check eval bench lookups i18n i18n-extract i18n-update i18n-compile clean
+.PHONY: help setup run chat train test lint check eval bench lookups rollback po2csv csv2po i18n i18n-extract i18n-update i18n-compile clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PY310)" || { echo "Python 3.10 is required (Rasa 3.6). Install python3.10 and retry."; exit 1; }
@@ -45,8 +45,8 @@ run: train  ## start Veiviser: Telegram with TELEGRAM_BOT_TOKEN, else a chat in 
 chat: train  ## chat in the terminal (LANG_CODE=ar to pick a language)
 	$(PY) -m bot chat $(if $(LANG_CODE),--language $(LANG_CODE))
 
-check: setup  ## content check for editors (data, translations, facts)
-	$(PY) -m bot check
+check: setup  ## content check for editors (data, translations, facts); STALE_AFTER_DAYS=365
+	$(PY) -m bot check $(if $(STALE_AFTER_DAYS),--stale-after-days $(STALE_AFTER_DAYS))
 
 lint: setup  ## ruff and mypy
 	$(VENV)/bin/ruff check bot tests
@@ -79,6 +79,18 @@ i18n: i18n-update  ## extract, update and compile the translation catalogs
 
 i18n-compile: setup
 	$(VENV)/bin/pybabel compile --statistics -d locales -D messages
+
+rollback: setup  ## set the newest model aside; the previous one serves again
+	$(PY) -m bot rollback
+
+po2csv: setup  ## a language's catalog as a spreadsheet: LANG_CODE=so -> locales/so.csv
+	@test -n "$(LANG_CODE)" || { echo "usage: make po2csv LANG_CODE=so"; exit 2; }
+	$(VENV)/bin/po2csv --progress=none locales/$(LANG_CODE)/LC_MESSAGES/messages.po locales/$(LANG_CODE).csv
+
+csv2po: setup  ## read locales/<LANG_CODE>.csv back into the catalog
+	@test -n "$(LANG_CODE)" || { echo "usage: make csv2po LANG_CODE=so"; exit 2; }
+	$(VENV)/bin/csv2po --progress=none -t locales/messages.pot locales/$(LANG_CODE).csv locales/$(LANG_CODE)/LC_MESSAGES/messages.po
+	$(MAKE) --no-print-directory i18n-compile
 
 clean:  ## remove models, caches and the virtualenv
 	rm -rf $(VENV) models .cache var results

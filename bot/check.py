@@ -126,7 +126,7 @@ def check_catalogs(root: Path, report: Report) -> None:
             report.warn(where, f"{len(catalog.obsolete)} obsolete entries (#~): remove them when no longer useful")
 
 
-def check_facts(root: Path, report: Report, today: dt.date | None = None) -> None:
+def check_facts(root: Path, report: Report, today: dt.date | None = None, stale_after_days: int = STALE_AFTER_DAYS) -> None:
     today = today or dt.date.today()
     path = root / "content" / "facts.yml"
     text = path.read_text(encoding="utf-8")
@@ -151,8 +151,8 @@ def check_facts(root: Path, report: Report, today: dt.date | None = None) -> Non
             except ValueError:
                 report.error(at, f"fact {fid}: checked must be a date like 2026-11-25")
                 checked = None
-        if isinstance(checked, dt.date) and (today - checked).days > STALE_AFTER_DAYS:
-            report.warn(at, f"fact {fid} was last checked {checked.isoformat()}, over {STALE_AFTER_DAYS // 30} months ago: compare it with its source")
+        if isinstance(checked, dt.date) and (today - checked).days > stale_after_days:
+            report.warn(at, f"fact {fid} was last checked {checked.isoformat()}, over {round(stale_after_days / 30.4)} months ago: compare it with its source")
         if entry.get("confidence") == "low" and entry.get("responses"):
             report.error(at, f"fact {fid} has low confidence and must not be cited in answers")
         for name in entry.get("responses") or []:
@@ -179,11 +179,12 @@ def check_links(root: Path, report: Report) -> None:
                 report.error(f"domain.yml:{number}", f"malformed link {url}")
 
 
-def run_checks(root: Path, today: dt.date | None = None, rasa_validation: bool = True) -> Report:
+def run_checks(root: Path, today: dt.date | None = None, rasa_validation: bool = True,
+               stale_after_days: int = STALE_AFTER_DAYS) -> Report:
     report = Report()
     check_training_data(root, report)
     check_catalogs(root, report)
-    check_facts(root, report, today)
+    check_facts(root, report, today, stale_after_days)
     check_links(root, report)
     check_lookups(root, report)
     if rasa_validation:
@@ -219,8 +220,8 @@ def check_with_rasa(root: Path, report: Report) -> None:
             report.error("rasa data validate", f"{name} check failed (run `rasa data validate` for details)")
 
 
-def main(root: Path) -> int:
-    report = run_checks(root)
+def main(root: Path, stale_after_days: int = STALE_AFTER_DAYS) -> int:
+    report = run_checks(root, stale_after_days=stale_after_days)
     for line in report.errors:
         print(f"ERROR   {line}")
     for line in report.warnings:

@@ -36,7 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="NLU quality per language on the held-out set")
     ev.add_argument("--config", type=Path, default=Path("config.yml"))
     ev.add_argument("--report", type=Path, default=None, help="write a Markdown report here")
-    sub.add_parser("check", help="content check for editors")
+    check = sub.add_parser("check", help="content check for editors")
+    check.add_argument("--stale-after-days", type=int, default=365,
+                       help="list facts not checked for this many days (default 365, about 12 months)")
+    review = sub.add_parser("review", help="export messages worth a review as Rasa NLU data")
+    review.add_argument("--out", type=Path, default=Path("review"))
+    sub.add_parser("rollback", help="set the newest model aside; the previous one serves again")
     sub.add_parser("i18n-sync-source", help="copy the English source texts into the en catalog")
     return parser
 
@@ -91,7 +96,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             from bot.check import main as check
 
-            return check(root)
+            return check(root, args.stale_after_days)
+        if args.command == "review":
+            from bot.review import collect, write
+
+            written = write(collect(settings.resolved_tracker_store_url()), root / args.out)
+            for path in written:
+                print(f"Wrote {path}")
+            if not written:
+                print("Nothing to review.")
+            return 0
+        if args.command == "rollback":
+            from bot.modelstore import rollback
+
+            aside, serving = rollback(Path(settings.rasa_model or root / "models"))
+            print(f"Set aside {aside}; now serving {serving.name}")
+            return 0
         if args.command == "i18n-sync-source":
             from bot.i18n.sync import sync_source_catalog
 

@@ -9,8 +9,10 @@ user's language -> profile updated from what the dialogue changed.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -28,14 +30,15 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import make_url
 
+from bot import modelstore
 from bot.config import Settings
 from bot.content import Facts
 from bot.detect import LanguageDetector
 from bot.errors import ModelNotFoundError, VeiviserError
 from bot.i18n.catalog import Catalogs
 from bot.languages import CODES, LANGUAGES
-from bot.nlg import BabelNaturalLanguageGenerator
-from bot.storage.db import Database
+from bot.nlg import BabelNaturalLanguageGenerator, ResponseTexts
+from bot.storage.db import Database, tune_sqlite
 from bot.storage.models import utcnow
 from bot.storage.repo import Users
 
@@ -55,14 +58,7 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
 
 
-def latest_model(path: Path) -> Path:
-    """A model file itself, or the newest ``*.tar.gz`` in a folder."""
-    if path.is_file():
-        return path
-    models = sorted(path.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if not models:
-        raise ModelNotFoundError(f"No trained model in {path}: run `make train`.")
-    return models[-1]
+latest_model = modelstore.latest  # kept for callers outside the engine
 
 
 def tracker_store_from_url(url: str, domain: Domain) -> TrackerStore:
@@ -70,7 +66,7 @@ def tracker_store_from_url(url: str, domain: Domain) -> TrackerStore:
     dialect = parsed.drivername.split("+")[0]
     if dialect == "sqlite":
         Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
-    return SQLTrackerStore(
+    store = SQLTrackerStore(
         domain=domain,
         dialect=dialect,
         host=parsed.host,
@@ -79,6 +75,19 @@ def tracker_store_from_url(url: str, domain: Domain) -> TrackerStore:
         username=parsed.username,
         password=parsed.password,
     )
+    tune_sqlite(store.engine)
+    store.engine.dispose()  # connections opened before the pragmas were registered
+    return store
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to end it when Veiviser's process ends."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 class ActionServer:
@@ -105,6 +114,7 @@ class ActionServer:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + timeout
         async with aiohttp.ClientSession() as http:
@@ -141,8 +151,10 @@ class Assistant:
         detector: LanguageDetector,
         default_language: str,
         action_server: ActionServer | None = None,
+        model_path: Path | None = None,
     ) -> None:
         self.agent = agent
+        self.model_path = model_path
         self.nlg = nlg
         self.database = database
         self.detector = detector
@@ -153,7 +165,7 @@ class Assistant:
     async def create(cls, settings: Settings, model: Path | None = None) -> Assistant:
         """Load the model once, start (or connect to) the action server, migrate the database."""
         root = settings.root
-        model_path = latest_model(model or Path(settings.rasa_model or root / "models"))
+        model_path = modelstore.latest(model or Path(settings.rasa_model or root / "models"))
         action_server = None
         action_url = settings.action_server_url
         if not action_url:
@@ -164,7 +176,7 @@ class Assistant:
         database.migrate()
         domain = Domain.load(str(root / "domain.yml"))
         nlg = BabelNaturalLanguageGenerator(
-            domain.responses, Catalogs(root / "locales"), Facts.load(root / "content" / "facts.yml")
+            ResponseTexts(root / "domain.yml"), Catalogs(root / "locales"), Facts.load(root / "content" / "facts.yml")
         )
         started = time.perf_counter()
         agent = Agent.load(
@@ -174,7 +186,37 @@ class Assistant:
             action_endpoint=EndpointConfig(url=action_url),
         )
         log.info("Loaded %s in %.1f s", model_path.name, time.perf_counter() - started)
-        return cls(agent, nlg, database, LanguageDetector(), settings.default_language, action_server)
+        return cls(agent, nlg, database, LanguageDetector(), settings.default_language, action_server, model_path)
+
+    async def swap_model(self, model_path: Path) -> None:
+        """Load another model beside the serving one, then switch; messages
+        being answered finish on the old model, new ones use the new one."""
+        old = self.agent
+        started = time.perf_counter()
+        new = await asyncio.get_running_loop().run_in_executor(
+            None,
+            functools.partial(
+                Agent.load, str(model_path), generator=self.nlg, tracker_store=old.tracker_store,
+                lock_store=old.lock_store, action_endpoint=old.action_endpoint,
+            ),
+        )
+        self.agent, self.model_path = new, model_path
+        log.info("Now serving %s (loaded in %.1f s)", model_path.name, time.perf_counter() - started)
+
+    async def watch_models(self, folder: Path, interval: float = 5.0) -> None:
+        """Serve the newest model in ``folder``: swap when a new one is trained
+        or the newest is rolled back. Runs until cancelled."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                newest = modelstore.latest(folder)
+            except ModelNotFoundError:
+                continue
+            if newest != self.model_path:
+                try:
+                    await self.swap_model(newest)
+                except Exception:  # a broken model file must not stop the bot
+                    log.exception("Could not load %s; still serving %s", newest, self.model_path)
 
     async def close(self) -> None:
         if self.action_server:
@@ -244,8 +286,9 @@ class Assistant:
 
         metadata = {"language": language, "municipality_code": profile["municipality_code"]}
         output = CollectingOutputChannel()
-        await self.agent.handle_message(UserMessage(text, output, sender_id, metadata=metadata))
-        changes = await self._slot_changes(sender_id)
+        agent = self.agent  # a model swap during this turn does not affect it
+        await agent.handle_message(UserMessage(text, output, sender_id, metadata=metadata))
+        changes = await self._slot_changes(agent, sender_id)
         if changes.get("language") in CODES:
             language = changes["language"]
             self.set_language(sender_id, language, chosen=True)
@@ -275,9 +318,10 @@ class Assistant:
             raise VeiviserError(f"unknown response {response}")
         return self._reply(rendered, language)
 
-    async def _slot_changes(self, sender_id: str) -> dict[str, Any]:
+    @staticmethod
+    async def _slot_changes(agent: Agent, sender_id: str) -> dict[str, Any]:
         """Slots the dialogue set during the latest turn."""
-        tracker = await self.agent.tracker_store.retrieve(sender_id)
+        tracker = await agent.tracker_store.retrieve(sender_id)
         if tracker is None:
             return {}
         changes: dict[str, Any] = {}

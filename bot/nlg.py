@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import copy
 import logging
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 from rasa.core.nlg import interpolator
 from rasa.core.nlg.generator import NaturalLanguageGenerator, ResponseVariationFilter
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -41,14 +43,50 @@ def language_of(tracker: DialogueStateTracker, override: str | None = None) -> s
     return next((c for c in candidates if c in CODES), DEFAULT)
 
 
+class ResponseTexts:
+    """The response texts of domain.yml, re-read when the file changes, so a
+    reworded answer reaches users without retraining or restarting."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp: tuple[int, int] | None = None
+        self.responses: dict[str, list[dict[str, Any]]] = {}
+
+    def current(self) -> dict[str, list[dict[str, Any]]]:
+        stat = self.path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp != self._stamp:
+            data = yaml.safe_load(self.path.read_text(encoding="utf-8")) or {}
+            self.responses = data.get("responses") or {}
+            if self._stamp is not None:
+                log.info("Reloaded response texts from %s", self.path)
+            self._stamp = stamp
+        return self.responses
+
+
 class BabelNaturalLanguageGenerator(NaturalLanguageGenerator):
     """Renders domain responses in one of the eight languages."""
 
-    def __init__(self, responses: dict[str, list[dict[str, Any]]], catalogs: Catalogs, facts: Facts) -> None:
-        self.responses = responses
+    def __init__(
+        self,
+        responses: dict[str, list[dict[str, Any]]] | ResponseTexts,
+        catalogs: Catalogs,
+        facts: Facts,
+    ) -> None:
+        self._texts = responses if isinstance(responses, ResponseTexts) else None
+        self._static = responses if isinstance(responses, dict) else {}
         self.catalogs = catalogs
         self.facts = facts
-        self._filter = ResponseVariationFilter(responses)
+        self._filter_for: dict[str, list[dict[str, Any]]] | None = None
+        self._filter = ResponseVariationFilter({})
+
+    @property
+    def responses(self) -> dict[str, list[dict[str, Any]]]:
+        responses = self._texts.current() if self._texts else self._static
+        if responses is not self._filter_for:
+            self._filter = ResponseVariationFilter(responses)
+            self._filter_for = responses
+        return responses
 
     async def generate(
         self,
@@ -70,12 +108,13 @@ class BabelNaturalLanguageGenerator(NaturalLanguageGenerator):
     ) -> dict[str, Any] | None:
         """One reply as Rasa's message dict (text, buttons ...), in ``lang``."""
         slots = slots or {}
+        responses = self.responses
         suitable = self._filter.responses_for_utter_action(name, output_channel, slots)
         if not suitable:
             log.error("No response %s for channel %r", name, output_channel)
             return None
         chosen = suitable[np.random.randint(len(suitable))] if len(suitable) > 1 else suitable[0]
-        index = next(i for i, v in enumerate(self.responses[name]) if v is chosen)
+        index = next(i for i, v in enumerate(responses[name]) if v is chosen)
         reply = copy.deepcopy(chosen)
         values = self._values(lang, slots, kwargs)
 

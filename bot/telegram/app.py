@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from pathlib import Path
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -108,7 +109,11 @@ async def serve(settings: Settings) -> None:
             await application.start()
             await start_updates(application, settings)
             print("Veiviser is running. Stop with Ctrl-C.", flush=True)
+            folder = Path(settings.rasa_model or settings.root / "models")
+            watcher = asyncio.create_task(assistant.watch_models(folder)) if folder.is_dir() else None
             await stop.wait()
+            if watcher:
+                watcher.cancel()
             log.info("Stopping")
             if application.updater is not None:
                 await application.updater.stop()

@@ -56,17 +56,16 @@ class Handlers:
         hinted = normalise_code(update.effective_user.language_code if update.effective_user else None)
         return hinted or DEFAULT
 
-    def _key_for(self, payload: str) -> str:
-        with self.assistant.database.session() as session:
-            return Payloads(session).key_for(payload)
-
     async def send(self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]) -> None:
         chat = update.effective_chat
         assert chat is not None
-        for reply in replies:
+        with self.assistant.database.session() as session:
+            payloads = Payloads(session)
+            markups = [keyboard(reply.buttons, payloads.key_for) for reply in replies]
+        for reply, reply_markup in zip(replies, markups, strict=True):
             chunks = split_text(reply.text)
             for index, chunk in enumerate(chunks):
-                markup = keyboard(reply.buttons, self._key_for) if index == len(chunks) - 1 else None
+                markup = reply_markup if index == len(chunks) - 1 else None
                 try:
                     await context.bot.send_message(
                         chat.id, escape(chunk), parse_mode=ParseMode.HTML, reply_markup=markup,
