@@ -3,7 +3,6 @@ its inputs), one action server, one Assistant on a throw-away database."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 
 from bot.config import Settings
 from bot.engine import Assistant
-from bot.training import TRAINING_DATA, train
+from bot.training import fingerprint, train
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST_CONFIG = ROOT / "tests" / "config-fast.yml"
@@ -21,27 +20,14 @@ CACHE = ROOT / ".cache" / "test-models"
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 
-def _fingerprint() -> str:
-    """Hash of everything the model depends on: config, domain, data, our NLU code."""
-    digest = hashlib.sha256()
-    files = [FAST_CONFIG, ROOT / "domain.yml"]
-    for name in TRAINING_DATA:
-        files += sorted((ROOT / name).rglob("*.yml"))
-    files += sorted((ROOT / "bot" / "nlu").glob("*.py"))
-    for path in files:
-        digest.update(str(path.relative_to(ROOT)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 @pytest.fixture(scope="session")
 def fast_model() -> Path:
     """The fast test model, trained at most once per change of its inputs."""
-    name = f"fast-{_fingerprint()}"
+    name = f"fast-{fingerprint(ROOT, FAST_CONFIG)}"
     cached = CACHE / f"{name}.tar.gz"
     if cached.exists():
         return cached
-    for stale in CACHE.glob("fast-*.tar.gz"):
+    for stale in CACHE.glob("fast-*"):
         stale.unlink()
     return train(ROOT, FAST_CONFIG, CACHE, fixed_name=name)
 

@@ -100,3 +100,30 @@ def test_a_catalog_survives_a_round_trip_through_a_spreadsheet(tmp_path: Path) -
         original = {(m.context, m.id): m.string for m in read_po(a) if m.id}
         returned = {(m.context, m.id): m.string for m in read_po(b) if m.id}
     assert returned == original
+
+
+def test_train_is_skipped_when_nothing_the_model_learns_from_changed(tmp_path: Path) -> None:
+    from bot.training import fingerprint, train
+
+    config = ROOT / "tests" / "config-fast.yml"
+    model = tmp_path / "20260101-000000-kept.tar.gz"
+    model.write_bytes(b"model")
+    (tmp_path / (model.name + ".inputs")).write_text(fingerprint(ROOT, config) + "\n")
+    assert train(ROOT, config, tmp_path) == model  # returns at once: a real training takes minutes
+
+
+def test_only_the_wording_of_answers_can_change_without_a_new_fingerprint(tmp_path: Path) -> None:
+    from bot.training import fingerprint
+
+    for name in ("domain.yml", "nlu", "stories", "bot/nlu", "tests/config-fast.yml"):
+        source, target = ROOT / name, tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target)
+    config = tmp_path / "tests" / "config-fast.yml"
+    before = fingerprint(tmp_path, config)
+    domain = tmp_path / "domain.yml"
+    domain.write_text(domain.read_text(encoding="utf-8").replace("Good luck!", "All the best!"), encoding="utf-8")
+    assert fingerprint(tmp_path, config) == before
+    with (tmp_path / "nlu" / "en.yml").open("a", encoding="utf-8") as fh:
+        fh.write("    - one more example\n")
+    assert fingerprint(tmp_path, config) != before

@@ -91,6 +91,11 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
         self.vectorizers = self._new_vectorizers()
         for vectorizer in self.vectorizers:
             vectorizer.fit(texts)
+            # a set whose pickled order changes with hash randomisation: without it
+            # the saved file is byte-identical for identical data, so Rasa's cache
+            # recognises it and `make train` skips work when nothing changed
+            if hasattr(vectorizer, "stop_words_"):
+                del vectorizer.stop_words_
         with self._model_storage.write_to(self._resource) as directory:
             (directory / _FILE).write_bytes(pickle.dumps(self.vectorizers))
         return self._resource
