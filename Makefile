@@ -40,7 +40,7 @@ train: setup  ## train the shipped configuration into models/ (skipped when noth
 	$(PY) -m bot train
 
 run: train  ## start Veiviser: Telegram with TELEGRAM_BOT_TOKEN, else a chat in this terminal
-	$(PY) -m bot run $(ARGS)
+	$(PY) -m bot run $(if $(LANG_CODE),--language $(LANG_CODE)) $(ARGS)
 
 chat: train  ## chat in the terminal (LANG_CODE=ar to pick a language)
 	$(PY) -m bot chat $(if $(LANG_CODE),--language $(LANG_CODE))
