@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _quiet_libraries() -> None:
+    """No library logs message texts: Rasa's structlog logger, unconfigured,
+    prints every parsed message at debug level (personal data)."""
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     for name in ("rasa", "tensorflow", "absl", "sanic", "apscheduler", "httpx", "telegram"):

@@ -264,6 +264,15 @@ async def test_an_update_delivered_twice_is_answered_once(telegram: tuple[FakeBo
     assert len(api.sent(person.id, since)) == 2
 
 
+async def test_message_texts_and_personal_numbers_never_reach_the_log(telegram: tuple[FakeBotAPI, BotProcess], assistant: Assistant) -> None:
+    api, bot = telegram
+    person = Person(api, assistant, language_code="nb")
+    await person.say("ring meg på 412 34 567, fødselsnummer 15076500565, om mva")
+    log = bot.log.read_text(encoding="utf-8", errors="replace")
+    assert "412 34 567" not in log and "15076500565" not in log and "ring meg" not in log
+    assert "parse_data_text" not in log
+
+
 async def test_a_restart_between_two_messages_keeps_the_language(telegram: tuple[FakeBotAPI, BotProcess], assistant: Assistant) -> None:
     api, bot = telegram
     person = Person(api, assistant)
