@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import unicodedata
 from collections.abc import AsyncIterator
 
@@ -32,7 +31,6 @@ TYPING_AFTER = 1.0  # seconds before "typing…" is shown
 DELETE_CONFIRMED = "/delete_confirmed"
 DELETE_CANCELLED = "/delete_cancelled"
 CONSENT = "/consent"
-_LETTER_OR_DIGIT = re.compile(r"\w", re.UNICODE)
 
 
 def is_emoji_only(text: str) -> bool:
