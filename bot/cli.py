@@ -5,6 +5,7 @@
     python -m bot train      train config.yml into models/ (skipped when unchanged)
     python -m bot eval       NLU quality per language on the held-out set
     python -m bot check      content check for editors
+    python -m bot staff      register founder centres' staff groups and staff (handover)
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--out", type=Path, default=Path("review"))
     sub.add_parser("rollback", help="set the newest model aside; the previous one serves again")
     sub.add_parser("i18n-sync-source", help="copy the English source texts into the en catalog")
+    from bot.handover.admin import add_parser as add_staff_parser
+
+    add_staff_parser(sub)
     return parser
 
 
@@ -54,7 +58,7 @@ def _quiet_libraries() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    for name in ("rasa", "tensorflow", "absl", "sanic", "apscheduler", "httpx", "telegram"):
+    for name in ("rasa", "tensorflow", "absl", "sanic", "apscheduler", "httpx", "telegram", "alembic"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -117,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
             aside, serving = rollback(Path(settings.rasa_model or root / "models"))
             print(f"Set aside {aside}; now serving {serving.name}")
             return 0
+        if args.command == "staff":
+            from bot.handover.admin import run as staff
+
+            return staff(args, settings.resolved_database_url(), root)
         if args.command == "i18n-sync-source":
             from bot.i18n.sync import sync_source_catalog
 

@@ -31,7 +31,11 @@ class Settings:
     telegram_webhook_port: int = 8443  # TELEGRAM_WEBHOOK_PORT: port the webhook server binds
     telegram_webhook_path: str = "telegram"  # TELEGRAM_WEBHOOK_PATH: URL path of the webhook
     telegram_webhook_secret: str = ""  # TELEGRAM_WEBHOOK_SECRET: checked on every webhook call
-    staff_chats: str = ""  # STAFF_CHATS: comma-separated chat ids of staff groups
+    staff_chats: str = ""  # STAFF_CHATS: comma-separated chat ids of staff groups (also registered in the database)
+    admin_ids: str = ""  # ADMIN_IDS: comma-separated Telegram user ids allowed to register staff groups and staff
+    office_hours: str = "mon-fri 08:00-15:30"  # OFFICE_HOURS: default staff hours, Europe/Oslo, closed on public holidays
+    handover_reannounce_seconds: int = 1800  # HANDOVER_REANNOUNCE_SECONDS: re-announce an untaken case after this long
+    handover_sweep_seconds: int = 60  # HANDOVER_SWEEP_SECONDS: how often waiting cases are looked at
 
     @property
     def root(self) -> Path:
@@ -60,6 +64,12 @@ class Settings:
                 "TELEGRAM_WEBHOOK_SECRET must be set in webhook mode: 16-256 letters, digits, - or _."
             )
         return secret
+
+    def admin_user_ids(self) -> frozenset[int]:
+        try:
+            return frozenset(int(part) for part in self.admin_ids.split(",") if part.strip())
+        except ValueError as exc:
+            raise ConfigurationError("ADMIN_IDS must be comma-separated Telegram user ids (integers)") from exc
 
     def staff_chat_ids(self) -> frozenset[int]:
         try:

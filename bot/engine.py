@@ -26,7 +26,8 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import make_url
 
@@ -35,6 +36,7 @@ from bot.config import Settings
 from bot.content import Facts
 from bot.detect import LanguageDetector
 from bot.errors import ModelNotFoundError, VeiviserError
+from bot.handover.store import Cases
 from bot.i18n.catalog import Catalogs
 from bot.languages import CODES, LANGUAGES
 from bot.nlg import BabelNaturalLanguageGenerator, ResponseTexts
@@ -56,6 +58,44 @@ class Reply:
     text: str
     language: str
     buttons: list[Button] = field(default_factory=list)
+
+
+@dataclass
+class Reading:
+    """What the NLU understood of one message."""
+
+    intent: str | None
+    confidence: float | None
+    entities: str  # "municipality=Bergen (0.98); ..." for people, not machines
+
+
+@dataclass
+class Turn:
+    """One user message through the dialogue: the replies and what was understood."""
+
+    replies: list[Reply]
+    reading: Reading
+    fallbacks_in_row: int = 0  # consecutive messages the bot did not understand, this one included
+
+
+@dataclass
+class Exchange:
+    """One line of the conversation so far, for a handover transcript."""
+
+    author: str  # user or bot
+    text: str
+    at: float  # unix time
+    reading: Reading | None = None
+
+
+def reading_of(parse: dict[str, Any]) -> Reading:
+    intent = parse.get("intent") or {}
+    entities = "; ".join(
+        f"{e.get('entity')}={e.get('value')}" + (f" ({e['confidence_entity']:.2f})" if e.get("confidence_entity") else "")
+        for e in parse.get("entities") or []
+    )
+    confidence = intent.get("confidence")
+    return Reading(intent.get("name"), float(confidence) if confidence is not None else None, entities)
 
 
 latest_model = modelstore.latest  # kept for callers outside the engine
@@ -253,6 +293,7 @@ class Assistant:
         SQL on its own table (architecture §6)."""
         with self.database.session() as session:
             Users(session).delete(sender_id)
+            Cases(session).delete_for_sender(sender_id)
         store = self.agent.tracker_store
         if isinstance(store, SQLTrackerStore):
             with store.session_scope() as session:
@@ -270,6 +311,29 @@ class Assistant:
     # -- dialogue ----------------------------------------------------------
     async def handle(self, sender_id: str, text: str) -> list[Reply]:
         """Everything Veiviser answers to one message from ``sender_id``."""
+        return (await self.handle_turn(sender_id, text)).replies
+
+    async def read(self, text: str) -> Reading:
+        """The NLU's reading of a message, without touching any conversation."""
+        return reading_of(await self.agent.parse_message(text))
+
+    async def recent_exchange(self, sender_id: str, limit: int = 12) -> list[Exchange]:
+        """The latest lines of the conversation (user and bot), oldest first."""
+        tracker = await self.agent.tracker_store.retrieve(sender_id)
+        if tracker is None:
+            return []
+        lines: list[Exchange] = []
+        current: Reading | None = None
+        for event in tracker.events:
+            if isinstance(event, UserUttered) and event.text:
+                current = reading_of(event.parse_data)  # type: ignore[arg-type]
+                lines.append(Exchange("user", event.text, event.timestamp, current))
+            elif isinstance(event, BotUttered) and event.text:
+                lines.append(Exchange("bot", event.text, event.timestamp, current))
+        return lines[-limit:]
+
+    async def handle_turn(self, sender_id: str, text: str) -> Turn:
+        """Everything Veiviser answers to one message, with what it understood."""
         profile = self.profile(sender_id)
         language = profile["language"]
         detected = self.detector.detect(text)
@@ -288,7 +352,8 @@ class Assistant:
         output = CollectingOutputChannel()
         agent = self.agent  # a model swap during this turn does not affect it
         await agent.handle_message(UserMessage(text, output, sender_id, metadata=metadata))
-        changes = await self._slot_changes(agent, sender_id)
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        changes = self._slot_changes(tracker)
         if changes.get("language") in CODES:
             language = changes["language"]
             self.set_language(sender_id, language, chosen=True)
@@ -300,7 +365,16 @@ class Assistant:
         replies = [self._reply(message, language) for message in output.messages if message.get("text")]
         if suggest:
             replies.append(self.language_suggestion(suggest))
-        return replies
+        reading, fallbacks = Reading(None, None, ""), 0
+        if tracker is not None:
+            users = [e for e in tracker.events if isinstance(e, UserUttered)]
+            if users:
+                reading = reading_of(users[-1].parse_data)  # type: ignore[arg-type]
+            for event in reversed(users):
+                if (event.intent or {}).get("name") != "nlu_fallback":
+                    break
+                fallbacks += 1
+        return Turn(replies, reading, fallbacks)
 
     def language_suggestion(self, language: str) -> Reply:
         name = LANGUAGES[language].native_name
@@ -319,9 +393,8 @@ class Assistant:
         return self._reply(rendered, language)
 
     @staticmethod
-    async def _slot_changes(agent: Agent, sender_id: str) -> dict[str, Any]:
+    def _slot_changes(tracker: DialogueStateTracker | None) -> dict[str, Any]:
         """Slots the dialogue set during the latest turn."""
-        tracker = await agent.tracker_store.retrieve(sender_id)
         if tracker is None:
             return {}
         changes: dict[str, Any] = {}

@@ -4,7 +4,8 @@ its inputs), one action server, one Assistant on a throw-away database."""
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,28 @@ async def assistant(settings: Settings, fast_model: Path) -> AsyncIterator[Assis
     assistant = await Assistant.create(settings, model=fast_model)
     yield assistant
     await assistant.close()
+
+
+POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this session (PostgreSQL runs on every
+    machine and in CI), dropped at the end."""
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    name = f"veiviser_test_{uuid.uuid4().hex[:10]}"
+    admin = psycopg2.connect(POSTGRES)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(POSTGRES).set(database=name)
+    yield url.render_as_string(hide_password=False)
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+from tests.botprocess import telegram  # noqa: E402,F401  (the shared bot process)

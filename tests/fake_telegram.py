@@ -45,6 +45,8 @@ class FakeBotAPI:
         self.updates: list[dict[str, Any]] = []
         self.faults: dict[str, list[Fault]] = {}
         self.webhook: dict[str, Any] | None = None
+        self.blocked: set[int] = set()  # chats whose user blocked the bot (or never started it): 403
+        self._threads = itertools.count(900)
         self._changed = asyncio.Condition()
         self._message_ids = itertools.count(1)
         self._update_ids = itertools.count(100)
@@ -91,7 +93,7 @@ class FakeBotAPI:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params = await self._params(request)
-        queue = self.faults.get(method) or []
+        queue = self.faults.get(f"{method}:{params.get('chat_id')}") or self.faults.get(method) or []
         fault = queue.pop(0) if queue else None
         if fault and fault.delay:
             await asyncio.sleep(fault.delay)
@@ -104,6 +106,10 @@ class FakeBotAPI:
             return web.json_response({"ok": False, "error_code": fault.status, "description": "Internal Server Error"}, status=fault.status)
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        if int(params.get("chat_id") or 0) in self.blocked:
+            await self._record(method, params, 403)
+            return web.json_response({"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
+                                     status=403)
         result = self._result(method, params)
         await self._record(method, params, 200)
         return web.json_response({"ok": True, "result": result})
@@ -123,6 +129,10 @@ class FakeBotAPI:
                     "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group", "title": "group"},
                     "from": {"id": BOT_ID, "is_bot": True, "first_name": "Veiviser", "username": BOT_USERNAME},
                     "text": params.get("text", "")}
+        if method == "copyMessage":
+            return {"message_id": next(self._message_ids)}
+        if method == "createForumTopic":
+            return {"message_thread_id": next(self._threads), "name": params.get("name", ""), "icon_color": 7322096}
         if method == "setWebhook":
             self.webhook = {"url": params.get("url"), "secret": params.get("secret_token")}
             return True
@@ -171,8 +181,10 @@ class FakeBotAPI:
             self._changed.notify_all()
         return update["update_id"]
 
-    def fail(self, method: str, *faults: Fault) -> None:
-        self.faults.setdefault(method, []).extend(faults)
+    def fail(self, method: str, *faults: Fault, chat_id: int | None = None) -> None:
+        """Answer the next calls of ``method`` (to ``chat_id`` only, if given) with these faults."""
+        key = f"{method}:{chat_id}" if chat_id is not None else method
+        self.faults.setdefault(key, []).extend(faults)
 
     async def wait_for(self, predicate: Callable[[list[Call]], bool], timeout: float = 120.0) -> None:
         async with self._changed:
@@ -215,10 +227,10 @@ def message(uid: int, text: str | None = None, language_code: str | None = None,
     return {"message": body}
 
 
-def press(uid: int, data: str, message_id: int = 1) -> dict[str, Any]:
+def press(uid: int, data: str, message_id: int = 1, chat: dict[str, Any] | None = None, first_name: str = "Amal") -> dict[str, Any]:
     return {"callback_query": {
-        "id": f"cb{next(_message_ids)}", "from": user(uid), "chat_instance": "ci", "data": data,
-        "message": {"message_id": message_id, "date": int(time.time()), "chat": {"id": uid, "type": "private"},
+        "id": f"cb{next(_message_ids)}", "from": user(uid, first_name=first_name), "chat_instance": "ci", "data": data,
+        "message": {"message_id": message_id, "date": int(time.time()), "chat": chat or {"id": uid, "type": "private"},
                     "from": {"id": BOT_ID, "is_bot": True, "first_name": "Veiviser"}, "text": "…"},
     }}
 

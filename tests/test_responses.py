@@ -24,6 +24,9 @@ ACTION_VALUES = {
     "centre_contact": "https://info.altinn.no/starte-og-drive/", "query": "Dramen",
     "language_name": "Polski", "source_name": "NAV", "source_url": "https://www.nav.no/",
     "checked_date": "25.11.2026",
+    # the handover desk's values (bot/telegram/desk.py)
+    "case": "#12", "centre": "Etablerertjenesten Vestland", "staff_name": "Kari", "contact": "https://www.vlfk.no/",
+    "opens": "mandag 30. november 08:00", "since": "onsdag 25. november 10:15", "hours": "man.–fre. 08:00–15:30",
 }
 PLACEHOLDER = re.compile(r"\{[^{}\s]+\}")
 

@@ -4,106 +4,15 @@ Nothing inside the bot is mocked."""
 
 from __future__ import annotations
 
-import asyncio
 import html
-import os
-import signal
-import sys
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.engine import Assistant
 from bot.languages import CODES, LANGUAGES
-from tests.conftest import ROOT
-from tests.fake_telegram import BOT_USERNAME, FakeBotAPI, Fault, blocked, message, press
-
-TOKEN = "123456789:AAH-test_token_for_the_fake_bot_api_x"
-
-
-@dataclass
-class BotProcess:
-    env: dict[str, str]
-    api: FakeBotAPI
-    log: Path
-    process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        since = len(self.api.calls)
-        with self.log.open("a") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=ROOT, env=self.env,
-                stdout=log, stderr=log,
-            )
-        await self.api.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls[since:]), timeout=300)
-
-    async def stop(self) -> int:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(self.process.wait(), 60)
-        self.process = None
-        return code
-
-
-@pytest.fixture(scope="session")
-async def telegram(assistant: Assistant, fast_model: Path, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[FakeBotAPI, BotProcess]]:
-    api = FakeBotAPI(TOKEN)
-    await api.start()
-    var = tmp_path_factory.mktemp("telegram")
-    assert assistant.action_server is not None
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "RASA_MODEL": str(fast_model),
-        "ACTION_SERVER_URL": assistant.action_server.url,
-        "DATABASE_URL": f"sqlite:///{var / 'veiviser.db'}",
-        "TRACKER_STORE_URL": f"sqlite:///{var / 'rasa.db'}",
-        "STAFF_CHATS": "-100777",
-    }
-    bot = BotProcess(env, api, var / "bot.log")
-    await bot.start()
-    yield api, bot
-    assert await bot.stop() == 0
-    await api.stop()
-
-
-class Person:
-    """A Telegram user talking to the bot through the fake server."""
-
-    _next = 5000
-
-    def __init__(self, api: FakeBotAPI, assistant: Assistant, language_code: str | None = None) -> None:
-        Person._next += 1
-        self.id = Person._next
-        self.api = api
-        self.assistant = assistant
-        self.language_code = language_code
-
-    async def send(self, update: dict[str, Any], count: int = 1) -> list[dict[str, Any]]:
-        since = len(self.api.calls)
-        await self.api.push(update)
-        return [c.params for c in await self.api.replies(self.id, count, since)]
-
-    async def say(self, text: str, count: int = 1) -> list[dict[str, Any]]:
-        return await self.send(message(self.id, text, self.language_code), count)
-
-    async def press(self, data: str, count: int = 1) -> list[dict[str, Any]]:
-        return await self.send(press(self.id, data), count)
-
-    @staticmethod
-    def buttons(reply: dict[str, Any]) -> list[tuple[str, str]]:
-        markup = reply.get("reply_markup") or {}
-        return [(b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row]
-
-    def expect(self, reply: dict[str, Any], response: str, lang: str, **values: Any) -> None:
-        rendered = self.assistant.render(response, lang, **values)
-        assert reply["text"] == html.escape(rendered.text, quote=False)
-        assert [t for t, _ in self.buttons(reply)] == [b.title for b in rendered.buttons]
-
+from tests.botprocess import BotProcess, Person, until
+from tests.fake_telegram import BOT_USERNAME, FakeBotAPI, Fault, blocked, message
 
 CONVERSATIONS = {
     "ar": ("ar", "لازم اسجل بالـ MVA اذا عندي شركة صغيرة؟", "شو هي منحة NAV لخلق الوظائف", "بدي اعمل معادلة لشهادتي الجامعية"),
@@ -231,18 +140,11 @@ async def test_a_user_who_blocks_the_bot_is_marked_inactive(telegram: tuple[Fake
     database.dispose()
 
 
-async def until(condition: Any, timeout: float = 30.0) -> None:
-    """Poll a condition the bot changes without telling the API (bounded)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached"
-        await asyncio.sleep(0.05)
-
-
 async def test_a_429_storm_and_a_500_lose_no_reply_and_duplicate_none(telegram: tuple[FakeBotAPI, BotProcess], assistant: Assistant) -> None:
     api, _ = telegram
     person = Person(api, assistant, language_code="en")
-    api.fail("sendMessage", Fault(429, retry_after=1), Fault(429, retry_after=1), Fault(500), Fault(429, retry_after=1))
+    api.fail("sendMessage", Fault(429, retry_after=1), Fault(429, retry_after=1), Fault(500), Fault(429, retry_after=1),
+             chat_id=person.id)
     since = len(api.calls)
     (reply,) = await person.say("do I need to register for MVA")
     person.expect(reply, "utter_vat_registration", "en")
@@ -273,12 +175,22 @@ async def test_message_texts_and_personal_numbers_never_reach_the_log(telegram: 
     assert "parse_data_text" not in log
 
 
-async def test_a_restart_between_two_messages_keeps_the_language(telegram: tuple[FakeBotAPI, BotProcess], assistant: Assistant) -> None:
-    api, bot = telegram
-    person = Person(api, assistant)
-    await person.say("/start")
-    await person.press("lang:fa", count=2)
-    assert await bot.stop() == 0
-    await bot.start()
-    (reply,) = await person.say("hello")
-    person.expect(reply, "utter_greet", "fa")
+async def test_typing_shows_only_when_a_reply_takes_over_a_second(telegram: tuple[FakeBotAPI, BotProcess], assistant: Assistant) -> None:
+    api, _ = telegram
+    person = Person(api, assistant, language_code="en")
+
+    def typing(since: int) -> list[dict[str, Any]]:
+        return [c.params for c in api.calls[since:] if c.method == "sendChatAction" and int(c.params["chat_id"]) == person.id]
+
+    since = len(api.calls)
+    (reply,) = await person.say("hello")  # answered well within a second
+    person.expect(reply, "utter_greet", "en")
+    assert typing(since) == []
+    api.fail("sendMessage", Fault(200, delay=2.5), chat_id=person.id)  # Telegram answers slowly this time
+    since = len(api.calls)
+    (reply,) = await person.say("thank you")
+    person.expect(reply, "utter_thank", "en")
+    assert [t["action"] for t in typing(since)] == ["typing"]
+    first_typing = next(i for i, c in enumerate(api.calls[since:]) if c.method == "sendChatAction")
+    first_reply = next(i for i, c in enumerate(api.calls[since:]) if c.method == "sendMessage" and c.status == 200)
+    assert first_typing < first_reply

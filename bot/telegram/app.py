@@ -24,18 +24,20 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.engine import Assistant
 from bot.languages import CODES
+from bot.telegram.desk import Desk
 from bot.telegram.handlers import Handlers
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.request import RetryingRequest
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "language", "help", "human", "privacy", "delete_me", "restart")
+COMMANDS = ("start", "language", "help", "human", "status", "privacy", "delete_me", "restart")
 
 
 def build_application(settings: Settings, assistant: Assistant) -> Application:
     token = settings.require_token()
-    handlers = Handlers(assistant, settings.staff_chat_ids())
+    desk = Desk.create(assistant, settings)
+    handlers = Handlers(assistant, desk, settings.staff_chat_ids())
 
     application = (
         ApplicationBuilder()
@@ -49,11 +51,12 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
         .build()
     )
     private = filters.ChatType.PRIVATE
-    application.add_handler(TypeHandler(Update, handlers.claim), group=-1)
+    application.add_handler(TypeHandler(Update, handlers.claim), group=-2)
+    application.add_handler(TypeHandler(Update, desk.gate), group=-1)  # staff: their chats and buttons
     for name, callback in (
         ("start", handlers.start), ("language", handlers.language), ("help", handlers.help),
         ("human", handlers.human), ("privacy", handlers.privacy), ("delete_me", handlers.delete_me),
-        ("restart", handlers.restart),
+        ("restart", handlers.restart), ("status", handlers.status),
     ):
         application.add_handler(CommandHandler(name, callback, filters=private))
     application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
@@ -63,6 +66,8 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
     application.add_handler(MessageHandler(filters.ChatType.GROUPS, handlers.group))
     application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.unsupported))
     application.add_error_handler(handlers.error)
+    application.bot_data["desk"] = desk
+    desk.bot = application.bot
     return application
 
 
@@ -111,7 +116,10 @@ async def serve(settings: Settings) -> None:
             print("Veiviser is running. Stop with Ctrl-C.", flush=True)
             folder = Path(settings.rasa_model or settings.root / "models")
             watcher = asyncio.create_task(assistant.watch_models(folder)) if folder.is_dir() else None
+            sweeper = asyncio.create_task(application.bot_data["desk"].sweep_forever())
+            await application.bot_data["desk"].sweep()  # cases left unannounced before a restart
             await stop.wait()
+            sweeper.cancel()
             if watcher:
                 watcher.cancel()
             log.info("Stopping")

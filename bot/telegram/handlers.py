@@ -21,6 +21,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.engine import Assistant, Reply
 from bot.languages import CODES, DEFAULT, LANGUAGES, normalise_code
 from bot.storage.repo import Payloads, Updates, Users
+from bot.telegram.desk import Desk
 from bot.telegram.render import escape, keyboard, split_text
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,9 @@ def is_emoji_only(text: str) -> bool:
 
 
 class Handlers:
-    def __init__(self, assistant: Assistant, staff_chats: frozenset[int] = frozenset()) -> None:
+    def __init__(self, assistant: Assistant, desk: Desk, staff_chats: frozenset[int] = frozenset()) -> None:
         self.assistant = assistant
+        self.desk = desk
         self.staff_chats = staff_chats
 
     # -- helpers -------------------------------------------------------------
@@ -109,8 +111,15 @@ class Handlers:
             elif text == CONSENT:
                 replies = self._consent(sender, self._language(update))
             else:
-                replies = await self.assistant.handle(sender, text)
-        await self.send(update, context, replies)
+                lang = self._language(update)
+                handover = await self.desk.before_turn(sender, text, lang)
+                if handover is not None:
+                    replies = handover
+                else:
+                    turn = await self.assistant.handle_turn(sender, text)
+                    lang = turn.replies[0].language if turn.replies else self._language(update)
+                    replies = turn.replies + await self.desk.after_turn(sender, text, turn, lang)
+            await self.send(update, context, replies)  # a slow send counts as waiting too
 
     # -- updates -------------------------------------------------------------
     async def claim(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -155,6 +164,9 @@ class Handlers:
     async def human(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._say(update, context, "/request_human")
 
+    async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.send(update, context, self.desk.status(self._sender(update), self._language(update)))
+
     async def restart(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         sender = self._sender(update)
         await self.assistant.restart(sender)
@@ -166,6 +178,8 @@ class Handlers:
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         assert message is not None and message.text is not None
+        if await self.desk.relay_from_user(update, context):
+            return
         text = message.text.strip()
         if is_emoji_only(text):
             await self.send(update, context, [self.assistant.render("utter_emoji_only", self._language(update))])
@@ -209,12 +223,15 @@ class Handlers:
     async def _delete(self, sender: str, confirmed: bool, lang: str) -> list[Reply]:
         if not confirmed:
             return [self.assistant.render("utter_delete_cancelled", lang)]
+        await self.desk.forget(sender)
         await self.assistant.forget(sender)
         return [self.assistant.render("utter_deleted", lang)]
 
     async def unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         assert message is not None
+        if await self.desk.relay_from_user(update, context):
+            return
         if message.sticker:
             response = "utter_unsupported_sticker"
         elif message.voice or message.video_note or message.audio:
@@ -255,6 +272,7 @@ class Handlers:
                 user.active = not blocked
         if blocked:
             log.info("A user blocked the bot; marked inactive")
+            await self.desk.user_blocked(sender)
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("Error while handling an update", exc_info=context.error)

@@ -1,0 +1,1 @@
+"""Handover of complex cases to staff at the regional founder centres (architecture §6)."""
