@@ -101,12 +101,31 @@ def reading_of(parse: dict[str, Any]) -> Reading:
 latest_model = modelstore.latest  # kept for callers outside the engine
 
 
+class RememberingTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store that keeps the tracker it saved last per
+    conversation until the turn's caller takes it: the turn's slot changes and
+    reading come from it instead of a second read of the whole conversation.
+    Safe because one conversation's messages are handled one at a time (the
+    lock store, and the per-chat ordering of updates)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.saved: dict[str, DialogueStateTracker] = {}
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        self.saved[tracker.sender_id] = tracker
+
+    def take_saved(self, sender_id: str) -> DialogueStateTracker | None:
+        return self.saved.pop(sender_id, None)
+
+
 def tracker_store_from_url(url: str, domain: Domain) -> TrackerStore:
     parsed = make_url(url)
     dialect = parsed.drivername.split("+")[0]
     if dialect == "sqlite":
         Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
-    store = SQLTrackerStore(
+    store = RememberingTrackerStore(
         domain=domain,
         dialect=dialect,
         host=parsed.host,
@@ -285,6 +304,7 @@ class Assistant:
         await self.agent.handle_message(
             UserMessage("/restart", CollectingOutputChannel(), sender_id, metadata={"language": profile["language"]})
         )
+        self._saved_tracker(self.agent, sender_id)  # not needed: let it go
 
     async def forget(self, sender_id: str) -> None:
         """Erase everything stored about a person: profile and conversation.
@@ -294,7 +314,7 @@ class Assistant:
         with self.database.session() as session:
             Users(session).delete(sender_id)
             Cases(session).delete_for_sender(sender_id)
-        store = self.agent.tracker_store
+        store = getattr(self.agent.tracker_store, "_tracker_store", self.agent.tracker_store)  # Rasa's fail-safe wrapper
         if isinstance(store, SQLTrackerStore):
             with store.session_scope() as session:
                 session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender_id).delete()
@@ -352,7 +372,7 @@ class Assistant:
         output = CollectingOutputChannel()
         agent = self.agent  # a model swap during this turn does not affect it
         await agent.handle_message(UserMessage(text, output, sender_id, metadata=metadata))
-        tracker = await agent.tracker_store.retrieve(sender_id)
+        tracker = self._saved_tracker(agent, sender_id) or await agent.tracker_store.retrieve(sender_id)
         changes = self._slot_changes(tracker)
         if changes.get("language") in CODES:
             language = changes["language"]
@@ -391,6 +411,11 @@ class Assistant:
         if rendered is None:
             raise VeiviserError(f"unknown response {response}")
         return self._reply(rendered, language)
+
+    @staticmethod
+    def _saved_tracker(agent: Agent, sender_id: str) -> DialogueStateTracker | None:
+        store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)  # inside Rasa's fail-safe wrapper
+        return store.take_saved(sender_id) if isinstance(store, RememberingTrackerStore) else None
 
     @staticmethod
     def _slot_changes(tracker: DialogueStateTracker | None) -> dict[str, Any]:

@@ -45,3 +45,29 @@ async def test_a_known_municipality_gets_the_offer_straight_away(assistant: Assi
     assert [b.payload for b in offer.buttons] == ["/handover_yes", "/handover_no"]
     (declined,) = await desk.before_turn(user, "/handover_no", "nb") or []
     assert declined.text == assistant.render("utter_handover_declined", "nb").text
+
+
+async def test_forgetting_a_person_erases_profile_conversation_and_cases(assistant: Assistant, settings: Settings) -> None:
+    from sqlalchemy import func, select
+
+    from bot.engine import RememberingTrackerStore
+    from bot.handover.store import Cases
+
+    user = new_user(assistant, "pl")
+    await assistant.handle(user, "czy muszę się zarejestrować do MVA")
+    with assistant.database.session() as session:
+        Cases(session).create(user, "pl", "4601", "county-46", "vat_registration", "registering")
+    store = assistant.agent.tracker_store._tracker_store  # type: ignore[attr-defined]
+    assert isinstance(store, RememberingTrackerStore)
+
+    def stored_events() -> int:
+        with store.session_scope() as session:
+            return int(session.execute(select(func.count()).select_from(store.SQLEvent).where(
+                store.SQLEvent.sender_id == user)).scalar_one())
+
+    assert stored_events() > 0
+    await assistant.forget(user)
+    assert stored_events() == 0
+    with assistant.database.session() as session:
+        assert Cases(session).latest_for(user) is None
+    assert assistant.profile(user)["language"] is None  # a fresh, empty profile

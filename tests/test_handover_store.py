@@ -140,6 +140,24 @@ def test_announcements_are_due_for_new_and_long_waiting_cases(database: Database
         assert case is not None and (case.card_message_id, case.thread_id) == (77, 900)
 
 
+def test_only_one_of_a_turn_and_the_sweep_posts_a_new_case_card(database: Database) -> None:
+    case_id = new_case(database, "county-34")
+    with database.session() as session:
+        seen = Cases(session).get(case_id)
+        assert seen is not None and seen.announced_at is None
+    with database.session() as session:
+        assert Cases(session).claim_announcement(case_id, None)  # the user's turn posts the card
+    with database.session() as session:
+        assert not Cases(session).claim_announcement(case_id, None)  # the sweep read the case before that: it stands back
+        claimed = Cases(session).get(case_id)
+        assert claimed is not None and claimed.announced_at is not None
+        Cases(session).unclaim_announcement(case_id, None, 901)  # posting failed: the sweep may try again, in the same topic
+    with database.session() as session:
+        again = Cases(session).get(case_id)
+        assert again is not None and (again.announced_at, again.thread_id) == (None, 901)
+        assert Cases(session).claim_announcement(case_id, None)
+
+
 # -- office hours: pure, no database --------------------------------------------------------------
 WEEKDAYS = OfficeHours.parse("mon-fri 08:00-15:30")
 

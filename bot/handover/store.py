@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -130,9 +131,10 @@ class Cases:
         self.log(case.id, "user", "created", f"centre={centre_id}")
         return case
 
-    def _transition(self, case_id: int, allowed: tuple[str, ...], **values: object) -> bool:
+    def _transition(self, case_id: int, allowed: tuple[str, ...], _where: Any = None, **values: object) -> bool:
+        condition = [Case.id == case_id, Case.status.in_(allowed)] + ([_where] if _where is not None else [])
         result = self.session.execute(
-            update(Case).where(Case.id == case_id, Case.status.in_(allowed)).values(**values)
+            update(Case).where(*condition).values(**values)
             .execution_options(synchronize_session="fetch")
         )
         return result.rowcount == 1
@@ -176,6 +178,20 @@ class Cases:
         if done:
             self.log(case_id, "user", "rated", str(rating))
         return done
+
+    def claim_announcement(self, case_id: int, previous: dt.datetime | None) -> bool:
+        """Atomically claim the right to post a waiting case's card, so the sweep and a
+        user's turn never both post it; ``previous`` is the ``announced_at`` the caller saw."""
+        seen = Case.announced_at.is_(None) if previous is None else Case.announced_at == previous
+        return self._transition(case_id, ("waiting",), announced_at=utcnow(), _where=seen)
+
+    def unclaim_announcement(self, case_id: int, previous: dt.datetime | None, thread_id: int | None) -> None:
+        """The card could not be posted: let the sweep try again (in the topic already opened, if any)."""
+        values: dict[str, object] = {"announced_at": previous}
+        if thread_id is not None:
+            values["thread_id"] = thread_id
+        self.session.execute(update(Case).where(Case.id == case_id).values(**values)
+                             .execution_options(synchronize_session="fetch"))
 
     def announced(self, case_id: int, card_message_id: int | None, thread_id: int | None) -> None:
         values: dict[str, object] = {"announced_at": utcnow()}

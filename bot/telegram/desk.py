@@ -204,6 +204,10 @@ class Desk:
             on_duty = [s for s in StaffRegistry(session).of_centre(case.centre_id) if s.on_duty]
         if chat is None:
             return False
+        previous = case.announced_at
+        with self.database.session() as session:
+            if not Cases(session).claim_announcement(case.id, previous):
+                return False  # taken, closed or being announced by someone else meanwhile
         thread_id = case.thread_id
         if chat.forum and thread_id is None:
             try:
@@ -220,9 +224,12 @@ class Desk:
             text = f"⏰ <b>Sak #{case.id} venter fortsatt.</b> {pings}\n\n" + text
         sent = await self._to_group(case, text, self._card_buttons(case))
         with self.database.session() as session:
-            Cases(session).announced(case.id, sent.message_id if sent else None, thread_id)
+            if sent is None:
+                Cases(session).unclaim_announcement(case.id, previous, thread_id)
+                return False
+            Cases(session).announced(case.id, sent.message_id, thread_id)
             Cases(session).log(case.id, "bot", "announced" if not again else "reannounced")
-        return sent is not None
+        return True
 
     async def sweep(self) -> None:
         """Announce cases staff have not seen; re-announce untaken ones during office hours."""
