@@ -101,6 +101,28 @@ def reading_of(parse: dict[str, Any]) -> Reading:
 latest_model = modelstore.latest  # kept for callers outside the engine
 
 
+class RetryingEndpoint(EndpointConfig):
+    """The action server's endpoint, retried when the connection fails before an
+    answer (the server was busy accepting, or restarting). Rasa itself gives up at
+    once and drops the action's events, and the person would get no answer.
+    Veiviser's custom actions only read content and set slots, so a repeat is harmless."""
+
+    attempts = 3
+    backoff = 0.1  # seconds, doubled per attempt
+
+    async def request(self, *args: Any, **kwargs: Any) -> Any:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await super().request(*args, **kwargs)
+            except aiohttp.ClientConnectionError as error:
+                if attempt == self.attempts or isinstance(error, asyncio.TimeoutError):
+                    raise
+                log.warning("Action server connection failed (%s); attempt %d of %d", type(error).__name__, attempt + 1,
+                            self.attempts)
+                await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+
 class RememberingTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store that keeps the tracker it saved last per
     conversation until the turn's caller takes it: the turn's slot changes and
@@ -242,7 +264,7 @@ class Assistant:
             str(model_path),
             generator=nlg,
             tracker_store=tracker_store_from_url(settings.resolved_tracker_store_url(), domain),
-            action_endpoint=EndpointConfig(url=action_url),
+            action_endpoint=RetryingEndpoint(url=action_url),
         )
         log.info("Loaded %s in %.1f s", model_path.name, time.perf_counter() - started)
         return cls(agent, nlg, database, LanguageDetector(), settings.default_language, action_server, model_path)
@@ -383,6 +405,9 @@ class Assistant:
                 Users(session).get_or_create(sender_id).municipality_code = changes["municipality_code"]
 
         replies = [self._reply(message, language) for message in output.messages if message.get("text")]
+        if not replies:  # an action failed: never leave the person without an answer
+            log.warning("The turn produced no reply; sent utter_error")
+            replies.append(self.render("utter_error", language))
         if suggest:
             replies.append(self.language_suggestion(suggest))
         reading, fallbacks = Reading(None, None, ""), 0

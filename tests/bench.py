@@ -109,8 +109,11 @@ async def main() -> int:
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url, "RASA_MODEL": str(model),
            "ACTION_SERVER_URL": actions.url, "DATABASE_URL": f"sqlite:///{tmp / 'veiviser.db'}",
            "TRACKER_STORE_URL": f"sqlite:///{tmp / 'rasa.db'}", "RASA_TELEMETRY_ENABLED": "false"}
-    bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-                                               stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    log = (tmp / "bot.log").open("wb")  # the bot's own log, for when a figure looks wrong
+    profile = os.environ.get("BENCH_PROFILE")  # a file name: the bot runs under cProfile (figures then not comparable)
+    under = ["-m", "cProfile", "-o", profile] if profile else []
+    bot = await asyncio.create_subprocess_exec(sys.executable, *under, "-m", "bot", "run", cwd=ROOT, env=env,
+                                               stdout=log, stderr=asyncio.subprocess.STDOUT)
     await api.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls), timeout=300)
     try:
         for i in range(10):  # warm-up
@@ -121,6 +124,7 @@ async def main() -> int:
     finally:
         bot.send_signal(signal.SIGTERM)
         await bot.wait()
+        log.close()
         await api.stop()
     bare = await bare_rasa(model, actions.url)
     bare_sql = await bare_rasa(model, actions.url, f"sqlite:///{tmp / 'bare-rasa.db'}")

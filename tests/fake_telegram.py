@@ -8,6 +8,7 @@ long polling (getUpdates) or by webhook, and injects faults on demand:
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import itertools
 import json
@@ -42,6 +43,7 @@ class FakeBotAPI:
     def __init__(self, token: str) -> None:
         self.token = token
         self.calls: list[Call] = []
+        self._answered: dict[tuple[str, int], list[int]] = {}  # (method, chat) -> indexes of its 200 calls, for cheap waits
         self.updates: list[dict[str, Any]] = []
         self.faults: dict[str, list[Fault]] = {}
         self.webhook: dict[str, Any] | None = None
@@ -117,6 +119,8 @@ class FakeBotAPI:
     async def _record(self, method: str, params: dict[str, Any], status: int) -> None:
         async with self._changed:
             self.calls.append(Call(method, params, status))
+            if status == 200 and str(params.get("chat_id", "")).lstrip("-").isdigit():
+                self._answered.setdefault((method, int(params["chat_id"])), []).append(len(self.calls) - 1)
             self._changed.notify_all()
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
@@ -191,7 +195,8 @@ class FakeBotAPI:
             await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self.calls)), timeout)
 
     def sent(self, chat_id: int, since: int = 0, method: str = "sendMessage") -> list[Call]:
-        return [c for c in self.calls[since:] if c.method == method and c.status == 200 and int(c.params.get("chat_id", 0)) == chat_id]
+        indexes = self._answered.get((method, chat_id), [])
+        return [self.calls[i] for i in indexes[bisect.bisect_left(indexes, since):]]
 
     async def replies(self, chat_id: int, count: int, since: int, timeout: float = 120.0) -> list[Call]:
         """Wait until ``count`` messages reached ``chat_id`` after call number ``since``."""

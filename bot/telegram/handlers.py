@@ -276,5 +276,10 @@ class Handlers:
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("Error while handling an update", exc_info=context.error)
-        if isinstance(context.error, Forbidden) and isinstance(update, Update) and update.effective_user:
+        if not isinstance(update, Update) or update.effective_user is None:
+            return
+        if isinstance(context.error, Forbidden):
             self._mark_inactive(str(update.effective_user.id))
+        elif update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
+            with contextlib.suppress(Exception):  # say so rather than stay silent; the error is logged above
+                await self.send(update, context, [self.assistant.render("utter_error", self._language(update))])
