@@ -30,6 +30,7 @@ from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 
 from bot import modelstore
 from bot.config import Settings
@@ -40,7 +41,7 @@ from bot.handover.store import Cases
 from bot.i18n.catalog import Catalogs
 from bot.languages import CODES, LANGUAGES
 from bot.nlg import BabelNaturalLanguageGenerator, ResponseTexts
-from bot.storage.db import Database, tune_sqlite
+from bot.storage.db import Database, create_tuned_engine
 from bot.storage.models import utcnow
 from bot.storage.repo import Users
 
@@ -156,8 +157,10 @@ def tracker_store_from_url(url: str, domain: Domain) -> TrackerStore:
         username=parsed.username,
         password=parsed.password,
     )
-    tune_sqlite(store.engine)
-    store.engine.dispose()  # connections opened before the pragmas were registered
+    if dialect == "sqlite":  # Rasa's own engine opens a connection per session there: give it a pooled one
+        store.engine.dispose()
+        store.engine = create_tuned_engine(store.engine.url)
+        store.sessionmaker = sessionmaker(bind=store.engine)
     return store
 
 

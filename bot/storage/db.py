@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -31,13 +33,25 @@ def tune_sqlite(engine: Engine) -> None:
         cursor.close()
 
 
+def create_tuned_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine for ``url``; an SQLite file keeps a pool of open connections
+    (SQLAlchemy 1.4 opens and closes one per session there, which with the
+    pragmas cost about as much as the queries) and gets the pragmas above."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        kwargs = {**kwargs, "poolclass": QueuePool, "pool_size": 5, "max_overflow": 10,
+                  "connect_args": {"check_same_thread": False}}
+    engine = create_engine(parsed, **kwargs)
+    tune_sqlite(engine)
+    return engine
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
-        tune_sqlite(self.engine)
+        self.engine: Engine = create_tuned_engine(url, future=True, pool_pre_ping=True)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
 
     def migrate(self) -> None:
