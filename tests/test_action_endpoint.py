@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.engine import Assistant, RetryingEndpoint
+from bot.engine import Assistant, RetryingEndpoint, speed_up_rasa
 
 BODY = b'{"events": [], "responses": []}'
 RESPONSE = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
@@ -82,3 +82,33 @@ async def test_when_an_action_fails_the_person_gets_an_apology_in_their_language
     assert server.connections >= RetryingEndpoint.attempts
     assert [r.text for r in replies] == [assistant.render("utter_error", "pl").text]
     assert "Przepraszam" in replies[0].text
+
+
+ANSWERS = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "municipality_code", "value": "3107"}], "responses": [{"text": "Hei"}]},
+    {"events": "none"},
+    {"events": [{"event": "slot", "timestamp": "yesterday"}]},
+    {"responses": ["a bare string"]},
+    [],
+]
+
+
+@pytest.mark.parametrize("answer", ANSWERS)
+def test_an_action_servers_answer_is_checked_exactly_as_rasa_checks_it(answer: object) -> None:
+    import jsonschema
+    from rasa.core.actions.action import RemoteAction
+
+    speed_up_rasa()  # the check compiled once instead of on every answer
+    try:
+        jsonschema.validate(answer, RemoteAction.action_response_format_spec())  # Rasa 3.6's own call
+        rasa_error = None
+    except jsonschema.ValidationError as error:
+        rasa_error = error.message
+    action = RemoteAction("action_answer_recognition", None)
+    if rasa_error is None:
+        assert action._validate_action_result(answer) is True  # type: ignore[arg-type]
+    else:
+        with pytest.raises(jsonschema.ValidationError) as raised:
+            action._validate_action_result(answer)  # type: ignore[arg-type]
+        assert raised.value.message.startswith(rasa_error)

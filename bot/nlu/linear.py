@@ -29,6 +29,16 @@ log = logging.getLogger(__name__)
 _FILE = "classifier.pkl"
 
 
+def _fast(classifier: LogisticRegression | None) -> LogisticRegression | None:
+    """The same classifier with its weights stored column-major. Prediction
+    multiplies a sparse row by ``coef_.T``; row-major weights make SciPy copy
+    the whole transposed matrix (intents x 40,000+ features) on every message,
+    about 4 ms each (profiled). Predictions are identical."""
+    if classifier is not None and hasattr(classifier, "coef_"):
+        classifier.coef_ = np.asfortranarray(classifier.coef_)
+    return classifier
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(IntentClassifier, GraphComponent):
     @staticmethod
@@ -45,7 +55,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self.classifier = classifier
+        self.classifier = _fast(classifier)
 
     @classmethod
     def create(
@@ -80,6 +90,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         self.classifier.fit(scipy.sparse.vstack(rows).tocsr(), labels)
         with self._model_storage.write_to(self._resource) as directory:
             (directory / _FILE).write_bytes(pickle.dumps(self.classifier))
+        _fast(self.classifier)
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -49,6 +49,11 @@ class Updates:
         return True
 
 
+def payload_key(payload: str) -> str:
+    """The short, stable key a button payload is stored under."""
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+
+
 class Payloads:
     """Short keys for button payloads (Telegram allows 64 bytes of callback data)."""
 
@@ -56,7 +61,7 @@ class Payloads:
         self.session = session
 
     def key_for(self, payload: str) -> str:
-        key = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+        key = payload_key(payload)
         if self.session.get(ButtonPayload, key) is None:
             self.session.add(ButtonPayload(key=key, payload=payload))
         return key

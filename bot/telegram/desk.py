@@ -50,6 +50,14 @@ from bot.telegram.render import escape, keyboard, split_text
 log = logging.getLogger(__name__)
 
 PAYLOAD_PREFIX = "/handover_"
+
+
+class LookUp:
+    """A turn's callers pass the person's open case (or None) when they have
+    just looked it up; by default it is looked up."""
+
+
+LOOK_UP = LookUp()
 ALWAYS = "always"
 
 STAFF_HELP = (
@@ -261,11 +269,14 @@ class Desk:
         with self.database.session() as session:
             return Cases(session).open_for(sender)
 
-    async def before_turn(self, sender: str, text: str, lang: str) -> list[Reply] | None:
-        """Replies instead of the dialogue's, or None to let Rasa answer."""
+    async def before_turn(self, sender: str, text: str, lang: str, case: Case | None | LookUp = LOOK_UP
+                          ) -> list[Reply] | None:
+        """Replies instead of the dialogue's, or None to let Rasa answer.
+        ``case``: the person's open case if the caller has just looked it up."""
         if text.startswith(PAYLOAD_PREFIX):
             return await self.user_payload(sender, text, lang)
-        case = self.open_case(sender)
+        if isinstance(case, LookUp):
+            case = self.open_case(sender)
         if case is None:
             return None
         if text == "/request_human":
@@ -280,11 +291,14 @@ class Desk:
             return [self.render("utter_handover_contact_saved", lang)]
         return None
 
-    async def after_turn(self, sender: str, text: str, turn: Turn, lang: str) -> list[Reply]:
+    async def after_turn(self, sender: str, text: str, turn: Turn, lang: str, case: Case | None | LookUp = LOOK_UP
+                         ) -> list[Reply]:
         """What the handover adds to a dialogue turn: an offer of a person, and
-        the transcript of a case waiting for staff."""
-        profile = self.assistant.profile(sender)
-        case = self.open_case(sender)
+        the transcript of a case waiting for staff. ``case`` as in before_turn:
+        the dialogue itself never opens or closes a case."""
+        profile = turn.profile or self.assistant.profile(sender)
+        if isinstance(case, LookUp):
+            case = self.open_case(sender)
         if case is not None:
             with self.database.session() as session:
                 cases = Cases(session)
@@ -414,13 +428,15 @@ class Desk:
         await self._to_group(case, note)
         return [self.render("utter_handover_cancelled", lang)]
 
-    async def relay_from_user(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    async def relay_from_user(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                              case: Case | None | LookUp = LOOK_UP) -> bool:
         """While staff have the case, the user's messages go to them; Rasa is not asked."""
         message = update.effective_message
         user = update.effective_user
         if message is None or user is None:
             return False
-        case = self.open_case(str(user.id))
+        if isinstance(case, LookUp):
+            case = self.open_case(str(user.id))
         if case is None or case.status != "taken":
             return False
         if update.edited_message is not None:

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import unicodedata
 from collections.abc import AsyncIterator
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ChatAction, ChatMemberStatus, ChatType, ParseMode
@@ -20,8 +21,9 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.engine import Assistant, Reply
 from bot.languages import CODES, DEFAULT, LANGUAGES, normalise_code
-from bot.storage.repo import Payloads, Updates, Users
-from bot.telegram.desk import Desk
+from bot.storage.models import Case
+from bot.storage.repo import Payloads, Updates, Users, payload_key
+from bot.telegram.desk import LOOK_UP, PAYLOAD_PREFIX, Desk, LookUp
 from bot.telegram.render import escape, keyboard, split_text
 
 log = logging.getLogger(__name__)
@@ -43,14 +45,15 @@ class Handlers:
         self.assistant = assistant
         self.desk = desk
         self.staff_chats = staff_chats
+        self._stored_payloads: set[str] = set()  # button payloads known to be in the database
 
     # -- helpers -------------------------------------------------------------
     def _sender(self, update: Update) -> str:
         assert update.effective_user is not None
         return str(update.effective_user.id)
 
-    def _language(self, update: Update) -> str:
-        profile = self.assistant.profile(self._sender(update))
+    def _language(self, update: Update, profile: dict[str, Any] | None = None) -> str:
+        profile = profile or self.assistant.profile(self._sender(update))
         if profile["language"]:
             return str(profile["language"])
         hinted = normalise_code(update.effective_user.language_code if update.effective_user else None)
@@ -59,9 +62,13 @@ class Handlers:
     async def send(self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]) -> None:
         chat = update.effective_chat
         assert chat is not None
-        with self.assistant.database.session() as session:
-            payloads = Payloads(session)
-            markups = [keyboard(reply.buttons, payloads.key_for) for reply in replies]
+        unstored = {b.payload for reply in replies for b in reply.buttons} - self._stored_payloads
+        if unstored:  # stored once, then known: most replies reuse the same few buttons
+            with self.assistant.database.session() as session:
+                for payload in unstored:
+                    Payloads(session).key_for(payload)
+            self._stored_payloads |= unstored
+        markups = [keyboard(reply.buttons, payload_key) for reply in replies]
         for reply, reply_markup in zip(replies, markups, strict=True):
             chunks = split_text(reply.text)
             for index, chunk in enumerate(chunks):
@@ -101,24 +108,27 @@ class Handlers:
             if user is not None:
                 user.active = False
 
-    async def _say(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    async def _say(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                   case: Case | None | LookUp = LOOK_UP) -> None:
+        """Answer one text or button press. ``case``: the open case, if just looked up."""
         sender = self._sender(update)
-        with self.assistant.database.session() as session:
-            Users(session).get_or_create(sender).active = True
+        profile = self.assistant.profile(sender, active=True)  # whoever writes can be reached again
+        lang = self._language(update, profile)
         async with self.typing(update, context):
             if text in (DELETE_CONFIRMED, DELETE_CANCELLED):
-                replies = await self._delete(sender, text == DELETE_CONFIRMED, self._language(update))
+                replies = await self._delete(sender, text == DELETE_CONFIRMED, lang)
             elif text == CONSENT:
-                replies = self._consent(sender, self._language(update))
+                replies = self._consent(sender, lang)
             else:
-                lang = self._language(update)
-                handover = await self.desk.before_turn(sender, text, lang)
+                if isinstance(case, LookUp) and not text.startswith(PAYLOAD_PREFIX):
+                    case = self.desk.open_case(sender)
+                handover = await self.desk.before_turn(sender, text, lang, case)
                 if handover is not None:
                     replies = handover
                 else:
-                    turn = await self.assistant.handle_turn(sender, text)
-                    lang = turn.replies[0].language if turn.replies else self._language(update)
-                    replies = turn.replies + await self.desk.after_turn(sender, text, turn, lang)
+                    turn = await self.assistant.handle_turn(sender, text, profile)
+                    lang = turn.replies[0].language if turn.replies else self._language(update, turn.profile)
+                    replies = turn.replies + await self.desk.after_turn(sender, text, turn, lang, case)
             await self.send(update, context, replies)  # a slow send counts as waiting too
 
     # -- updates -------------------------------------------------------------
@@ -178,7 +188,8 @@ class Handlers:
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         assert message is not None and message.text is not None
-        if await self.desk.relay_from_user(update, context):
+        case = self.desk.open_case(self._sender(update))  # looked up once for the whole turn
+        if await self.desk.relay_from_user(update, context, case):
             return
         text = message.text.strip()
         if is_emoji_only(text):
@@ -187,7 +198,7 @@ class Handlers:
         if len(text) > UNDERSTOOD_PREFIX:
             await self.send(update, context, [self.assistant.render("utter_too_long", self._language(update))])
             text = text[:UNDERSTOOD_PREFIX]
-        await self._say(update, context, text)
+        await self._say(update, context, text, case)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
