@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,22 +162,51 @@ def speed_up_rasa() -> None:
 
 
 class RememberingTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store that keeps the tracker it saved last per
-    conversation until the turn's caller takes it: the turn's slot changes and
-    reading come from it instead of a second read of the whole conversation.
-    Safe because one conversation's messages are handled one at a time (the
-    lock store, and the per-chat ordering of updates)."""
+    """Rasa's SQL tracker store that remembers the conversations it saved last.
+
+    Reading a conversation back means loading every event since the session
+    started, parsing it and replaying it: the main cost of keeping
+    conversations (bare Rasa with this store handles half the messages per
+    second it handles in memory, docs/benchmarks.md). So the tracker saved last
+    is kept, and the next retrieve takes it from memory when the database
+    holds exactly the events it has (one COUNT): another writer, an erasure or
+    a new session means a normal read. Messages of one conversation are handled
+    one at a time (Rasa's lock store, the per-chat order of updates), and a
+    retrieve takes the tracker out, so a turn that fails before saving leaves
+    nothing stale behind. The turn's caller reads the slot changes and the
+    reading from the same tracker instead of a second read."""
+
+    remember = 5000  # conversations kept; the least recently saved go first
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.saved: dict[str, DialogueStateTracker] = {}
+        self.saved: OrderedDict[str, DialogueStateTracker] = OrderedDict()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)
         self.saved[tracker.sender_id] = tracker
+        self.saved.move_to_end(tracker.sender_id)
+        while len(self.saved) > self.remember:
+            self.saved.popitem(last=False)
 
-    def take_saved(self, sender_id: str) -> DialogueStateTracker | None:
-        return self.saved.pop(sender_id, None)
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        kept = self.saved.pop(sender_id, None)
+        if kept is not None:
+            with self.session_scope() as session:
+                stored = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
+            if stored == len(kept.events):
+                return kept
+        return await super().retrieve(sender_id)
+
+    def last_saved(self, sender_id: str) -> DialogueStateTracker | None:
+        return self.saved.get(sender_id)
+
+    def forget(self, sender_id: str) -> None:
+        """Erase the conversation: its events in the database and in memory."""
+        self.saved.pop(sender_id, None)
+        with self.session_scope() as session:
+            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
 
 
 def tracker_store_from_url(url: str, domain: Domain) -> TrackerStore:
@@ -370,7 +400,6 @@ class Assistant:
         await self.agent.handle_message(
             UserMessage("/restart", CollectingOutputChannel(), sender_id, metadata={"language": profile["language"]})
         )
-        self._saved_tracker(self.agent, sender_id)  # not needed: let it go
 
     async def forget(self, sender_id: str) -> None:
         """Erase everything stored about a person: profile and conversation.
@@ -381,7 +410,9 @@ class Assistant:
             Users(session).delete(sender_id)
             Cases(session).delete_for_sender(sender_id)
         store = getattr(self.agent.tracker_store, "_tracker_store", self.agent.tracker_store)  # Rasa's fail-safe wrapper
-        if isinstance(store, SQLTrackerStore):
+        if isinstance(store, RememberingTrackerStore):
+            store.forget(sender_id)
+        elif isinstance(store, SQLTrackerStore):
             with store.session_scope() as session:
                 session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender_id).delete()
                 session.commit()
@@ -488,7 +519,7 @@ class Assistant:
     @staticmethod
     def _saved_tracker(agent: Agent, sender_id: str) -> DialogueStateTracker | None:
         store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)  # inside Rasa's fail-safe wrapper
-        return store.take_saved(sender_id) if isinstance(store, RememberingTrackerStore) else None
+        return store.last_saved(sender_id) if isinstance(store, RememberingTrackerStore) else None
 
     @staticmethod
     def _slot_changes(tracker: DialogueStateTracker | None) -> dict[str, Any]:

@@ -1,0 +1,83 @@
+"""Conversations are kept in the database and served from memory only while
+the database agrees: real turns through the fast model, a real SQLite store."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SlotSet
+
+from bot.engine import Assistant, RememberingTrackerStore
+
+_ids = itertools.count(1)
+
+
+def store_of(assistant: Assistant) -> RememberingTrackerStore:
+    store = assistant.agent.tracker_store._tracker_store  # type: ignore[attr-defined]  # Rasa's fail-safe wrapper
+    assert isinstance(store, RememberingTrackerStore)
+    return store
+
+
+def as_json(value: object) -> object:
+    """As the database keeps it (tuples become lists)."""
+    return json.loads(json.dumps(value))
+
+
+async def conversation(assistant: Assistant, lang: str, *texts: str) -> str:
+    user = f"tracker-{next(_ids)}"
+    assistant.set_language(user, lang, chosen=True)
+    for text in texts:
+        assert await assistant.handle(user, text)
+    return user
+
+
+async def test_the_conversation_from_memory_is_the_one_in_the_database(assistant: Assistant) -> None:
+    store = store_of(assistant)
+    user = await conversation(assistant, "uk", "що таке ENK чи AS", "дякую", "як зареєструватися в MVA")
+    from_database = await SQLTrackerStore.retrieve(store, user)  # Rasa's own read, bypassing memory
+    kept = store.last_saved(user)
+    assert from_database is not None and kept is not None
+    assert await store.retrieve(user) is kept  # one COUNT instead of reading and replaying every event
+    assert as_json([e.as_dict() for e in kept.events]) == [e.as_dict() for e in from_database.events]
+    assert as_json(kept.current_state()) == as_json(from_database.current_state())
+    await store.save(kept)  # as the next turn would
+
+
+async def test_events_written_by_someone_else_are_read_from_the_database(assistant: Assistant) -> None:
+    store = store_of(assistant)
+    user = await conversation(assistant, "ar", "كيف ابدأ مشروع في النرويج", "شكرا")
+    kept = store.last_saved(user)
+    assert kept is not None
+    with store.session_scope() as session:  # memory would serve it now: the database has the same events
+        assert store._event_query(session, user, fetch_events_from_all_sessions=False).count() == len(kept.events)
+    with store.session_scope() as session:  # another bot process, or an editor's tool, adds an event
+        event = SlotSet("municipality_code", "4601", timestamp=kept.events[-1].timestamp + 1)
+        session.add(store.SQLEvent(sender_id=user, type_name=event.type_name, timestamp=event.timestamp,
+                                   intent_name=None, action_name=None, data=json.dumps(event.as_dict())))
+        session.commit()
+    read = await store.retrieve(user)
+    assert read is not None and read is not kept
+    assert read.get_slot("municipality_code") == "4601"
+    assert len(read.events) == len(kept.events) + 1
+
+
+async def test_a_turn_continues_a_conversation_read_from_memory(assistant: Assistant) -> None:
+    store = store_of(assistant)
+    user = await conversation(assistant, "pl", "dzięki", "gdzie jest etablerertjeneste")  # asks for the municipality
+    kept = store.last_saved(user)
+    assert kept is not None
+    replies = await assistant.handle(user, "Fredrikstad")  # the answer only makes sense in context
+    assert store.last_saved(user) is kept  # continued in memory, not rebuilt from the database
+    assert any("Fredrikstad" in reply.text for reply in replies)
+    assert assistant.profile(user)["municipality_code"] == "3107"
+
+
+async def test_forgetting_erases_the_conversation_in_memory_too(assistant: Assistant) -> None:
+    store = store_of(assistant)
+    user = await conversation(assistant, "fa", "مالیات شرکت در نروژ چطور است", "ممنون")
+    assert store.last_saved(user) is not None
+    await assistant.forget(user)
+    assert store.last_saved(user) is None
+    assert await store.retrieve(user) is None
