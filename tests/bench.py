@@ -91,21 +91,25 @@ async def paced(send: Callable[[int, str], Awaitable[float]], people: int, first
     return [t for r in results for t in r], people * turns / (loop.time() - begin)
 
 
-async def bare_rasa(model: Path, action_url: str, tracker_store_url: str | None = None) -> dict[str, float]:
-    """Bare ``Agent.handle_text``: Rasa's in-memory tracker store, or the SQL one Veiviser uses.
+async def bare_rasa(model: Path, action_url: str, sqlite_file: Path | None = None) -> dict[str, float]:
+    """Bare ``Agent.handle_text``: Rasa's in-memory tracker store, or Rasa's own
+    SQL tracker store on an SQLite file (as Rasa configures it; Veiviser's
+    adds a connection pool and serves a conversation from memory while the
+    database agrees).
     Both render replies with Veiviser's NLG, so both produce the same texts
     (Rasa's template NLG would log an error with a traceback for every figure
     placeholder, slowing bare Rasa down for nothing)."""
     from rasa.core.agent import Agent
+    from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.domain import Domain
     from rasa.utils.endpoints import EndpointConfig
 
     from bot.content import Facts
-    from bot.engine import tracker_store_from_url
     from bot.i18n.catalog import Catalogs
     from bot.nlg import BabelNaturalLanguageGenerator, ResponseTexts
 
-    store = tracker_store_from_url(tracker_store_url, Domain.load(str(ROOT / "domain.yml"))) if tracker_store_url else None
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(sqlite_file)) if sqlite_file else None
     nlg = BabelNaturalLanguageGenerator(ResponseTexts(ROOT / "domain.yml"), Catalogs(ROOT / "locales"),
                                         Facts.load(ROOT / "content" / "facts.yml"))
     agent = Agent.load(str(model), generator=nlg, action_endpoint=EndpointConfig(url=action_url), tracker_store=store)
@@ -174,7 +178,7 @@ async def main() -> int:
         log.close()
         await api.stop()
     bare = await bare_rasa(model, actions.url)
-    bare_sql = await bare_rasa(model, actions.url, f"sqlite:///{tmp / 'bare-rasa.db'}")
+    bare_sql = await bare_rasa(model, actions.url, tmp / "bare-rasa.db")
     actions.stop()
 
     def ms(seconds: float) -> str:
@@ -192,7 +196,7 @@ async def main() -> int:
         ("peak memory (RSS)", bot_peak, "peak_mb", lambda v: f"{v:.0f} MB"),
     ]
     print(f"Model {model.name}; {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("| measure | Veiviser via fake Bot API | bare Rasa, in-memory tracker | ratio | bare Rasa, SQLite tracker (as Veiviser) | ratio |")
+    print("| measure | Veiviser via fake Bot API | bare Rasa, in-memory tracker | ratio | bare Rasa, Rasa's SQLite tracker store | ratio |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, ours, key, show in measures:
         def ratio(bare_value: float, ours: float = ours, key: str = key) -> float:
