@@ -26,7 +26,7 @@ import aiohttp
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -209,6 +209,14 @@ class RememberingTrackerStore(SQLTrackerStore):
             session.commit()
 
 
+def innermost(store: TrackerStore) -> TrackerStore:
+    """The store itself: Rasa wraps every store it is given in a
+    FailSafeTrackerStore, again on each ``Agent.load``."""
+    while isinstance(store, FailSafeTrackerStore):
+        store = store._tracker_store
+    return store
+
+
 def tracker_store_from_url(url: str, domain: Domain) -> TrackerStore:
     parsed = make_url(url)
     dialect = parsed.drivername.split("+")[0]
@@ -347,7 +355,7 @@ class Assistant:
         new = await asyncio.get_running_loop().run_in_executor(
             None,
             functools.partial(
-                Agent.load, str(model_path), generator=self.nlg, tracker_store=old.tracker_store,
+                Agent.load, str(model_path), generator=self.nlg, tracker_store=innermost(old.tracker_store),
                 lock_store=old.lock_store, action_endpoint=old.action_endpoint,
             ),
         )
@@ -409,7 +417,7 @@ class Assistant:
         with self.database.session() as session:
             Users(session).delete(sender_id)
             Cases(session).delete_for_sender(sender_id)
-        store = getattr(self.agent.tracker_store, "_tracker_store", self.agent.tracker_store)  # Rasa's fail-safe wrapper
+        store = innermost(self.agent.tracker_store)
         if isinstance(store, RememberingTrackerStore):
             store.forget(sender_id)
         elif isinstance(store, SQLTrackerStore):
@@ -518,7 +526,7 @@ class Assistant:
 
     @staticmethod
     def _saved_tracker(agent: Agent, sender_id: str) -> DialogueStateTracker | None:
-        store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)  # inside Rasa's fail-safe wrapper
+        store = innermost(agent.tracker_store)
         return store.last_saved(sender_id) if isinstance(store, RememberingTrackerStore) else None
 
     @staticmethod

@@ -50,14 +50,14 @@ async def test_a_known_municipality_gets_the_offer_straight_away(assistant: Assi
 async def test_forgetting_a_person_erases_profile_conversation_and_cases(assistant: Assistant, settings: Settings) -> None:
     from sqlalchemy import func, select
 
-    from bot.engine import RememberingTrackerStore
+    from bot.engine import RememberingTrackerStore, innermost
     from bot.handover.store import Cases
 
     user = new_user(assistant, "pl")
     await assistant.handle(user, "czy muszę się zarejestrować do MVA")
     with assistant.database.session() as session:
         Cases(session).create(user, "pl", "4601", "county-46", "vat_registration", "registering")
-    store = assistant.agent.tracker_store._tracker_store  # type: ignore[attr-defined]
+    store = innermost(assistant.agent.tracker_store)
     assert isinstance(store, RememberingTrackerStore)
 
     def stored_events() -> int:

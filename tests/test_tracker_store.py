@@ -9,13 +9,13 @@ import json
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SlotSet
 
-from bot.engine import Assistant, RememberingTrackerStore
+from bot.engine import Assistant, RememberingTrackerStore, innermost
 
 _ids = itertools.count(1)
 
 
 def store_of(assistant: Assistant) -> RememberingTrackerStore:
-    store = assistant.agent.tracker_store._tracker_store  # type: ignore[attr-defined]  # Rasa's fail-safe wrapper
+    store = innermost(assistant.agent.tracker_store)
     assert isinstance(store, RememberingTrackerStore)
     return store
 
@@ -81,3 +81,14 @@ async def test_forgetting_erases_the_conversation_in_memory_too(assistant: Assis
     await assistant.forget(user)
     assert store.last_saved(user) is None
     assert await store.retrieve(user) is None
+
+
+async def test_after_a_model_swap_conversations_are_still_served_from_memory_and_erased(assistant: Assistant) -> None:
+    assert assistant.model_path is not None
+    await assistant.swap_model(assistant.model_path)  # as when an editor trains a new model
+    store = innermost(assistant.agent.tracker_store)
+    assert assistant.agent.tracker_store._tracker_store is store  # type: ignore[attr-defined]  # wrapped once, not per model
+    user = await conversation(assistant, "so", "sidee loo furaa ganacsi", "mahadsanid", "ma u baahanahay MVA")
+    assert store_of(assistant).last_saved(user) is not None
+    await assistant.forget(user)
+    assert await SQLTrackerStore.retrieve(store, user) is None  # erased in the database, not only in memory
