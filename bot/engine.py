@@ -418,12 +418,8 @@ class Assistant:
             Users(session).delete(sender_id)
             Cases(session).delete_for_sender(sender_id)
         store = innermost(self.agent.tracker_store)
-        if isinstance(store, RememberingTrackerStore):
+        if isinstance(store, RememberingTrackerStore):  # what tracker_store_from_url always makes
             store.forget(sender_id)
-        elif isinstance(store, SQLTrackerStore):
-            with store.session_scope() as session:
-                session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender_id).delete()
-                session.commit()
 
     def set_language(self, sender_id: str, language: str, chosen: bool = True) -> None:
         if language not in CODES:

@@ -44,7 +44,7 @@ from bot.handover.hours import OfficeHours, format_moment
 from bot.handover.store import Cases, CentreChats, StaffRegistry
 from bot.languages import LANGUAGES, STAFF
 from bot.storage.models import Case, CentreChat, Staff, utcnow
-from bot.storage.repo import Payloads, Users
+from bot.storage.repo import Payloads, Users, payload_key
 from bot.telegram.render import escape, keyboard, split_text
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,7 @@ class Desk:
         self.admins = settings.admin_user_ids()
         self.default_hours = settings.office_hours
         self.bot: Bot | None = None
+        self._stored_payloads: set[str] = set()  # button payloads known to be in the database
 
     @classmethod
     def create(cls, assistant: Assistant, settings: Settings) -> Desk:
@@ -137,9 +138,14 @@ class Desk:
     async def deliver(self, chat_id: int, replies: list[Reply]) -> bool:
         """Send replies to a user; False when the user has blocked the bot."""
         assert self.bot is not None
-        with self.database.session() as session:
-            payloads = Payloads(session)
-            markups = [keyboard(reply.buttons, payloads.key_for) for reply in replies]
+        unstored = {b.payload for reply in replies for b in reply.buttons} - self._stored_payloads
+        if unstored:  # stored once, then known: most replies reuse the same few buttons
+            with self.database.session() as session:
+                payloads = Payloads(session)
+                for payload in unstored:
+                    payloads.key_for(payload)
+            self._stored_payloads |= unstored
+        markups = [keyboard(reply.buttons, payload_key) for reply in replies]
         for reply, markup in zip(replies, markups, strict=True):
             chunks = split_text(reply.text)
             for index, chunk in enumerate(chunks):
@@ -150,11 +156,12 @@ class Desk:
                         link_preview_options=LinkPreviewOptions(is_disabled=True),
                     )
                 except Forbidden:
-                    self._inactive(str(chat_id))
+                    self.mark_inactive(str(chat_id))
                     return False
         return True
 
-    def _inactive(self, sender: str) -> None:
+    def mark_inactive(self, sender: str) -> None:
+        log.info("A user blocked the bot; marked inactive")
         with self.database.session() as session:
             user = Users(session).get(sender)
             if user is not None:
@@ -695,7 +702,7 @@ class Desk:
             else:
                 await self.bot.copy_message(user_chat, message.chat_id, message.message_id)
         except Forbidden:
-            self._inactive(case.sender_id)
+            self.mark_inactive(case.sender_id)
             await message.reply_text("⛔ Brukeren har blokkert boten; meldingen kom ikke fram. Lukk saken med «ikke svar».")
             return
         with self.database.session() as session:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import AsyncIterator
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatMemberStatus, ChatType, ParseMode
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop, ContextTypes
@@ -22,9 +22,9 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.engine import Assistant, Reply
 from bot.languages import CODES, DEFAULT, LANGUAGES, normalise_code
 from bot.storage.models import Case
-from bot.storage.repo import Payloads, Updates, Users, payload_key
-from bot.telegram.desk import LOOK_UP, PAYLOAD_PREFIX, Desk, LookUp
-from bot.telegram.render import escape, keyboard, split_text
+from bot.storage.repo import Payloads, Updates, Users
+from bot.telegram.desk import LOOK_UP, Desk, LookUp
+from bot.telegram.render import escape
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,6 @@ class Handlers:
         self.assistant = assistant
         self.desk = desk
         self.staff_chats = staff_chats
-        self._stored_payloads: set[str] = set()  # button payloads known to be in the database
 
     # -- helpers -------------------------------------------------------------
     def _sender(self, update: Update) -> str:
@@ -62,25 +61,7 @@ class Handlers:
     async def send(self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]) -> None:
         chat = update.effective_chat
         assert chat is not None
-        unstored = {b.payload for reply in replies for b in reply.buttons} - self._stored_payloads
-        if unstored:  # stored once, then known: most replies reuse the same few buttons
-            with self.assistant.database.session() as session:
-                for payload in unstored:
-                    Payloads(session).key_for(payload)
-            self._stored_payloads |= unstored
-        markups = [keyboard(reply.buttons, payload_key) for reply in replies]
-        for reply, reply_markup in zip(replies, markups, strict=True):
-            chunks = split_text(reply.text)
-            for index, chunk in enumerate(chunks):
-                markup = reply_markup if index == len(chunks) - 1 else None
-                try:
-                    await context.bot.send_message(
-                        chat.id, escape(chunk), parse_mode=ParseMode.HTML, reply_markup=markup,
-                        link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    )
-                except Forbidden:
-                    self._mark_inactive(self._sender(update))
-                    return
+        await self.desk.deliver(chat.id, replies)
 
     @contextlib.asynccontextmanager
     async def typing(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> AsyncIterator[None]:
@@ -101,13 +82,6 @@ class Handlers:
         finally:
             task.cancel()
 
-    def _mark_inactive(self, sender: str) -> None:
-        log.info("A user blocked the bot; marked inactive")
-        with self.assistant.database.session() as session:
-            user = Users(session).get(sender)
-            if user is not None:
-                user.active = False
-
     async def _say(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
                    case: Case | None | LookUp = LOOK_UP) -> None:
         """Answer one text or button press. ``case``: the open case, if just looked up."""
@@ -120,7 +94,7 @@ class Handlers:
             elif text == CONSENT:
                 replies = self._consent(sender, lang)
             else:
-                if isinstance(case, LookUp) and not text.startswith(PAYLOAD_PREFIX):
+                if isinstance(case, LookUp):
                     case = self.desk.open_case(sender)
                 handover = await self.desk.before_turn(sender, text, lang, case)
                 if handover is not None:
@@ -290,7 +264,7 @@ class Handlers:
         if not isinstance(update, Update) or update.effective_user is None:
             return
         if isinstance(context.error, Forbidden):
-            self._mark_inactive(str(update.effective_user.id))
+            self.desk.mark_inactive(str(update.effective_user.id))
         elif update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
             with contextlib.suppress(Exception):  # say so rather than stay silent; the error is logged above
                 await self.send(update, context, [self.assistant.render("utter_error", self._language(update))])
