@@ -5,6 +5,7 @@
     python -m bot train      train config.yml into models/ (skipped when unchanged)
     python -m bot eval       NLU quality per language on the held-out set
     python -m bot check      content check for editors
+    python -m bot worker     one of WORKERS bot processes (started by `run`)
     python -m bot staff      register founder centres' staff groups and staff (handover)
 """
 
@@ -42,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="list facts not checked for this many days (default 365, about 12 months)")
     review = sub.add_parser("review", help="export messages worth a review as Rasa NLU data")
     review.add_argument("--out", type=Path, default=Path("review"))
+    worker = sub.add_parser("worker", help="one bot worker (started by `run` when WORKERS > 1)")
+    worker.add_argument("--index", type=int, required=True)
+    worker.add_argument("--workers", type=int, required=True)
+    worker.add_argument("--port", type=int, required=True)
     sub.add_parser("rollback", help="set the newest model aside; the previous one serves again")
     sub.add_parser("i18n-sync-source", help="copy the English source texts into the en catalog")
     from bot.handover.admin import add_parser as add_staff_parser
@@ -91,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
                 return 0
             logging.getLogger().setLevel(logging.WARNING)
             asyncio.run(_interactive(settings, args.language))
+            return 0
+        if args.command == "worker":
+            from bot.telegram.workers import serve_worker
+
+            asyncio.run(serve_worker(settings, args.index, args.workers, args.port))
             return 0
         if args.command == "train":
             from bot.training import train

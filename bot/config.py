@@ -35,6 +35,7 @@ class Settings:
     admin_ids: str = ""  # ADMIN_IDS: comma-separated Telegram user ids allowed to register staff groups and staff
     office_hours: str = "mon-fri 08:00-15:30"  # OFFICE_HOURS: default staff hours, Europe/Oslo, closed on public holidays
     handover_reannounce_seconds: int = 1800  # HANDOVER_REANNOUNCE_SECONDS: re-announce an untaken case after this long
+    workers: int = 1  # WORKERS: bot processes sharing the chats on this machine (use PostgreSQL for both databases when > 1)
     handover_sweep_seconds: int = 60  # HANDOVER_SWEEP_SECONDS: how often waiting cases are looked at
 
     @property

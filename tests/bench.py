@@ -1,13 +1,15 @@
 """`make bench`: Veiviser on Telegram against bare Rasa, same model, same run.
 
-The bot runs as `python -m bot run` does (its own process) against the fake
-Bot API on loopback. Measured: time from an update becoming available to the
-reply's sendMessage, for 1 user and for 50 concurrent users; the most
-messages per second it sustains (50 people who write again as soon as they
-are answered); latency at the issue's target load (50 people writing 30
-messages/s between them, each at a steady pace); the bot process's peak
-memory. Then the same messages through bare ``Agent.handle_text`` on the same
-model in this process.
+The bot runs as `python -m bot run` starts it against the fake Bot API on
+loopback, twice: as one process on SQLite (the default) and as two workers
+behind the front on PostgreSQL (WORKERS=2, the scale-out configuration).
+Measured: time from an update becoming available to the reply's sendMessage,
+for 1 user and for 50 concurrent users; the most messages per second it
+sustains (50 people who write again as soon as they are answered) and the CPU
+time each message costs; latency at the issue's target load (50 people
+writing 30 messages/s between them, each at a steady pace); peak memory of the
+bot's processes. Then the same messages through bare ``Agent.handle_text`` on
+the same model in this process.
 Timings are printed and written to docs/benchmarks.md by hand, never asserted.
 """
 
@@ -25,7 +27,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.cli import quiet_libraries
-from bot.engine import ActionServer, latest_model
+from bot.engine import ActionServer, latest_model, speed_up_rasa
+from tests.databases import fresh_postgres
 from tests.fake_telegram import FakeBotAPI, message
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,9 +132,9 @@ async def bare_rasa(model: Path, action_url: str, sqlite_file: Path | None = Non
             out.append(time.perf_counter() - started)
         return out
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     many = [t for r in await asyncio.gather(*(person(100 + u) for u in range(50))) for t in r]
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
 
     async def send(uid: int, text: str) -> float:
         started = time.perf_counter()
@@ -140,43 +143,76 @@ async def bare_rasa(model: Path, action_url: str, sqlite_file: Path | None = Non
 
     at_target, achieved = await paced(send, 50, 2000)
     return {"median1": statistics.median(single), "p95_1": pct(single, 0.95), "median50": statistics.median(many),
-            "p95_50": pct(many, 0.95), "throughput": 500 / wall, "paced_rate": achieved,
+            "p95_50": pct(many, 0.95), "throughput": 500 / wall, "cpu": cpu / 500, "paced_rate": achieved,
             "paced_median": statistics.median(at_target), "paced_p95": pct(at_target, 0.95),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (the front's workers)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in task.read_text().split():
+            found += process_tree(int(child))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return total
+
+
+async def through_telegram(model: Path, action_url: str, tmp: Path, workers: int, database_url: str,
+                           tracker_store_url: str) -> dict[str, float]:
+    """The bot as `python -m bot run` starts it, against the fake Bot API."""
+    api = FakeBotAPI(TOKEN)
+    await api.start()
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url, "RASA_MODEL": str(model),
+           "ACTION_SERVER_URL": action_url, "DATABASE_URL": database_url, "TRACKER_STORE_URL": tracker_store_url,
+           "WORKERS": str(workers), "RASA_TELEMETRY_ENABLED": "false"}
+    log = (tmp / f"bot-{workers}.log").open("wb")  # the bot's own log, for when a figure looks wrong
+    profile = os.environ.get("BENCH_PROFILE")  # a file name: the bot runs under cProfile (figures then not comparable)
+    under = ["-m", "cProfile", "-o", profile] if profile and workers == 1 else []
+    bot = await asyncio.create_subprocess_exec(sys.executable, *under, "-m", "bot", "run", cwd=ROOT, env=env,
+                                               stdout=log, stderr=asyncio.subprocess.STDOUT)
+    await api.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls), timeout=900)
+    try:
+        for i in range(10):  # warm-up
+            await one_round_trip(api, 1, MESSAGES[i])
+        single = [await one_round_trip(api, 2, MESSAGES[i % len(MESSAGES)]) for i in range(100)]
+        processes = process_tree(bot.pid)
+        cpu_before = cpu_seconds(processes)
+        many, throughput = await users(api, 50, 10, 1000)
+        cpu = (cpu_seconds(processes) - cpu_before) / 500
+        at_target, achieved = await paced(lambda uid, text: one_round_trip(api, uid, text), 50, 2000)
+        peak = sum(peak_rss_mb(pid) for pid in processes)
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        await bot.wait()
+        log.close()
+        await api.stop()
+    return {"median1": statistics.median(single), "p95_1": pct(single, 0.95), "median50": statistics.median(many),
+            "p95_50": pct(many, 0.95), "throughput": throughput, "cpu": cpu, "paced_rate": achieved,
+            "paced_median": statistics.median(at_target), "paced_p95": pct(at_target, 0.95), "peak_mb": peak}
 
 
 async def main() -> int:
     quiet_libraries()  # as in the bot's process: Rasa's debug logging would slow bare Rasa down
     model = latest_model(ROOT / "models")
-    api = FakeBotAPI(TOKEN)
-    await api.start()
     actions = ActionServer(0, ROOT)
     await actions.start()
     tmp = ROOT / "var" / "bench"
     tmp.mkdir(parents=True, exist_ok=True)
     for stale in tmp.glob("*.db"):
         stale.unlink()
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url, "RASA_MODEL": str(model),
-           "ACTION_SERVER_URL": actions.url, "DATABASE_URL": f"sqlite:///{tmp / 'veiviser.db'}",
-           "TRACKER_STORE_URL": f"sqlite:///{tmp / 'rasa.db'}", "RASA_TELEMETRY_ENABLED": "false"}
-    log = (tmp / "bot.log").open("wb")  # the bot's own log, for when a figure looks wrong
-    profile = os.environ.get("BENCH_PROFILE")  # a file name: the bot runs under cProfile (figures then not comparable)
-    under = ["-m", "cProfile", "-o", profile] if profile else []
-    bot = await asyncio.create_subprocess_exec(sys.executable, *under, "-m", "bot", "run", cwd=ROOT, env=env,
-                                               stdout=log, stderr=asyncio.subprocess.STDOUT)
-    await api.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls), timeout=300)
-    try:
-        for i in range(10):  # warm-up
-            await one_round_trip(api, 1, MESSAGES[i])
-        single = [await one_round_trip(api, 2, MESSAGES[i % len(MESSAGES)]) for i in range(100)]
-        many, throughput = await users(api, 50, 10, 1000)
-        at_target, achieved = await paced(lambda uid, text: one_round_trip(api, uid, text), 50, 2000)
-        bot_peak = peak_rss_mb(bot.pid)
-    finally:
-        bot.send_signal(signal.SIGTERM)
-        await bot.wait()
-        log.close()
-        await api.stop()
+    ours = await through_telegram(model, actions.url, tmp, 1, f"sqlite:///{tmp / 'veiviser.db'}",
+                                  f"sqlite:///{tmp / 'rasa.db'}")
+    with fresh_postgres("veiviser_bench") as url:
+        scaled = await through_telegram(model, actions.url, tmp, 2, url, url)
+    speed_up_rasa()  # bare Rasa gets Veiviser's fix to Rasa too: the ratios are the cost of Veiviser's own layer
     bare = await bare_rasa(model, actions.url)
     bare_sql = await bare_rasa(model, actions.url, tmp / "bare-rasa.db")
     actions.stop()
@@ -184,25 +220,33 @@ async def main() -> int:
     def ms(seconds: float) -> str:
         return f"{seconds * 1000:.0f} ms"
 
+    def rate(value: float) -> str:
+        return f"{value:.1f}"
+
     measures = [
-        ("1 user: median", statistics.median(single), "median1", ms),
-        ("1 user: p95", pct(single, 0.95), "p95_1", ms),
-        ("50 users: median", statistics.median(many), "median50", ms),
-        ("50 users: p95", pct(many, 0.95), "p95_50", ms),
-        ("50 users: messages/s", throughput, "throughput", lambda v: f"{v:.1f}"),
-        (f"{TARGET_RATE:.0f} msg/s offered by 50 users: achieved", achieved, "paced_rate", lambda v: f"{v:.1f}"),
-        (f"{TARGET_RATE:.0f} msg/s offered: median", statistics.median(at_target), "paced_median", ms),
-        (f"{TARGET_RATE:.0f} msg/s offered: p95", pct(at_target, 0.95), "paced_p95", ms),
-        ("peak memory (RSS)", bot_peak, "peak_mb", lambda v: f"{v:.0f} MB"),
+        ("1 user: median", "median1", ms),
+        ("1 user: p95", "p95_1", ms),
+        ("50 users: median", "median50", ms),
+        ("50 users: p95", "p95_50", ms),
+        ("50 users: messages/s", "throughput", rate),
+        ("50 users: CPU per message (all bot processes)", "cpu", ms),
+        (f"{TARGET_RATE:.0f} msg/s offered by 50 users: achieved", "paced_rate", rate),
+        (f"{TARGET_RATE:.0f} msg/s offered: median", "paced_median", ms),
+        (f"{TARGET_RATE:.0f} msg/s offered: p95", "paced_p95", ms),
+        ("peak memory (RSS)", "peak_mb", lambda v: f"{v:.0f} MB"),
     ]
     print(f"Model {model.name}; {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("| measure | Veiviser via fake Bot API | bare Rasa, in-memory tracker | ratio | bare Rasa, Rasa's SQLite tracker store | ratio |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, ours, key, show in measures:
-        def ratio(bare_value: float, ours: float = ours, key: str = key) -> float:
-            return bare_value / ours if key in ("throughput", "paced_rate") else ours / bare_value
-        print(f"| {name} | {show(ours)} | {show(bare[key])} | {ratio(bare[key]):.2f} | {show(bare_sql[key])} | {ratio(bare_sql[key]):.2f} |")
-    print("(ratio > 1: Veiviser slower or bigger; the bare runs share one process, so their peak RSS is cumulative)")
+    print("| measure | Veiviser, 1 process (SQLite) | Veiviser, 2 workers (PostgreSQL) | bare Rasa, in-memory tracker "
+          "| ratio | bare Rasa, Rasa's SQLite tracker store | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, key, show in measures:
+        def ratio(bare_value: float, key: str = key) -> str:
+            return f"{bare_value / ours[key]:.2f}" if key in ("throughput", "paced_rate") else f"{ours[key] / bare_value:.2f}"
+        print(f"| {name} | {show(ours[key])} | {show(scaled[key])} | {show(bare[key])} | {ratio(bare[key])} "
+              f"| {show(bare_sql[key])} | {ratio(bare_sql[key])} |")
+    print("(ratio: Veiviser in 1 process against bare Rasa; > 1 means Veiviser is slower or bigger. "
+          "The bare runs share one process, so their peak RSS is cumulative. Veiviser sends at most 30 messages/s, "
+          "Telegram's limit for a bot, so its messages/s cannot exceed about 30.)")
     return 0
 
 

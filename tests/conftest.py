@@ -4,7 +4,6 @@ its inputs), one action server, one Assistant on a throw-away database."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.engine import Assistant
 from bot.training import fingerprint, train
+from tests.databases import fresh_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST_CONFIG = ROOT / "tests" / "config-fast.yml"
@@ -51,26 +51,11 @@ async def assistant(settings: Settings, fast_model: Path) -> AsyncIterator[Assis
     await assistant.close()
 
 
-POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this session (PostgreSQL runs on every
-    machine and in CI), dropped at the end."""
-    import psycopg2
-    from sqlalchemy.engine import make_url
-
-    name = f"veiviser_test_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(POSTGRES)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(POSTGRES).set(database=name)
-    yield url.render_as_string(hide_password=False)
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    """A fresh PostgreSQL database for this session, dropped at the end."""
+    with fresh_postgres() as url:
+        yield url
 
 
 from tests.botprocess import telegram  # noqa: E402,F401  (the shared bot process)

@@ -15,6 +15,7 @@ from bot.handover.hours import OSLO, OfficeHours
 from bot.handover.store import Cases, CentreChats, StaffRegistry
 from bot.storage.db import Database
 from bot.storage.models import Staff
+from bot.storage.repo import Payloads, Updates, payload_key
 
 
 @pytest.fixture(params=["sqlite", "postgresql"], scope="module")
@@ -198,3 +199,35 @@ def test_migrations_run_on_an_empty_database(tmp_path: Path) -> None:
     with database.session() as session:
         assert Cases(session).open_for("nobody") is None
     database.dispose()
+
+
+def test_workers_storing_one_update_and_one_payload_at_once_get_no_error(database: Database) -> None:
+    """Bot workers (WORKERS > 1) claim the same update id and store the same
+    button payload at the same moment: no error, exactly one claim wins."""
+    update_id = uuid.uuid4().int % 10**12
+    payload = f'/ask_topic{{"topic": "{uuid.uuid4().hex}"}}'
+    start = threading.Barrier(4)
+    claims: list[bool] = []
+    keys: list[str] = []
+    errors: list[Exception] = []
+
+    def worker() -> None:
+        start.wait()
+        try:
+            with database.session() as session:
+                claims.append(Updates(session).claim(update_id))
+            with database.session() as session:
+                keys.append(Payloads(session).key_for(payload))
+        except Exception as exc:  # what a worker would have crashed on
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(claims) == [False, False, False, True]
+    assert set(keys) == {payload_key(payload)}
+    with database.session() as session:
+        assert Payloads(session).payload_for(keys[0]) == payload

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.storage.models import ButtonPayload, ProcessedUpdate, User
+
+
+def insert_new(session: Session, model: type[Any], **values: Any) -> bool:
+    """Insert a row unless one with its key exists, also when another process
+    (a second worker) inserts it at the same moment; True when inserted."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return bool(session.execute(insert(model).values(**values).on_conflict_do_nothing()).rowcount)
 
 
 class Users:
@@ -39,14 +47,7 @@ class Updates:
 
     def claim(self, update_id: int) -> bool:
         """True when this update is new (and now marked), False when seen before."""
-        if self.session.get(ProcessedUpdate, update_id) is not None:
-            return False
-        self.session.add(ProcessedUpdate(update_id=update_id))
-        try:
-            self.session.flush()
-        except IntegrityError:
-            return False
-        return True
+        return insert_new(self.session, ProcessedUpdate, update_id=update_id)
 
 
 def payload_key(payload: str) -> str:
@@ -63,7 +64,7 @@ class Payloads:
     def key_for(self, payload: str) -> str:
         key = payload_key(payload)
         if self.session.get(ButtonPayload, key) is None:
-            self.session.add(ButtonPayload(key=key, payload=payload))
+            insert_new(self.session, ButtonPayload, key=key, payload=payload)
         return key
 
     def payload_for(self, key: str) -> str | None:

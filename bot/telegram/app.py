@@ -4,11 +4,15 @@ the handlers and commands, and owns start-up and shutdown."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from telegram import BotCommand, Update
+from telegram.constants import FloodLimit
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -18,11 +22,13 @@ from telegram.ext import (
     CommandHandler,
     MessageHandler,
     TypeHandler,
+    Updater,
     filters,
 )
 
 from bot.config import Settings
 from bot.engine import Assistant
+from bot.errors import ConfigurationError
 from bot.languages import CODES
 from bot.telegram.desk import Desk
 from bot.telegram.handlers import Handlers
@@ -34,22 +40,27 @@ log = logging.getLogger(__name__)
 COMMANDS = ("start", "language", "help", "human", "status", "privacy", "delete_me", "restart")
 
 
-def build_application(settings: Settings, assistant: Assistant) -> Application:
+def build_application(settings: Settings, assistant: Assistant, *, workers: int = 1) -> Application:
+    """The bot's Application. With ``workers`` > 1 it is one of several
+    processes: it has no updater of its own (the front hands it its chats'
+    updates) and sends at most its share of the bot's outgoing limit."""
     token = settings.require_token()
     desk = Desk.create(assistant, settings)
     handlers = Handlers(assistant, desk, settings.staff_chat_ids())
 
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_base_url.removesuffix("/bot") + "/file/bot")
         .request(RetryingRequest(connection_pool_size=64, read_timeout=15.0))
         .get_updates_request(RetryingRequest(read_timeout=30.0))
-        .rate_limiter(AIORateLimiter(max_retries=5))
+        .rate_limiter(AIORateLimiter(overall_max_rate=FloodLimit.MESSAGES_PER_SECOND / workers, max_retries=5))
         .concurrent_updates(PerChatUpdateProcessor(64))
-        .build()
     )
+    if workers > 1:
+        builder = builder.updater(None)
+    application = builder.build()
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, handlers.claim), group=-2)
     application.add_handler(TypeHandler(Update, desk.gate), group=-1)  # staff: their chats and buttons
@@ -82,8 +93,12 @@ async def register_commands(application: Application, assistant: Assistant) -> N
 async def start_updates(application: Application, settings: Settings) -> None:
     """Receive updates by webhook when TELEGRAM_WEBHOOK_URL is set, else by long polling."""
     assert application.updater is not None
+    await receive_updates(application.updater, settings)
+
+
+async def receive_updates(updater: Updater, settings: Settings) -> None:
     if settings.telegram_webhook_url:
-        await application.updater.start_webhook(
+        await updater.start_webhook(
             listen=settings.telegram_webhook_listen,
             port=settings.telegram_webhook_port,
             url_path=settings.telegram_webhook_path,
@@ -93,38 +108,70 @@ async def start_updates(application: Application, settings: Settings) -> None:
         )
         log.info("Serving Telegram by webhook on port %d", settings.telegram_webhook_port)
     else:
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=10)
+        await updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=10)
         log.info("Serving Telegram by long polling")
 
 
-async def serve(settings: Settings) -> None:
-    """Run the bot until Ctrl-C or SIGTERM, then stop everything cleanly."""
-    settings.require_token()
-    if settings.telegram_webhook_url:
-        settings.require_webhook_secret()  # before anything starts
-    assistant = await Assistant.create(settings)
-    application = build_application(settings, assistant)
+def stop_on_signals() -> asyncio.Event:
+    """An event set by Ctrl-C or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+@contextlib.asynccontextmanager
+async def from_telegram(application: Application, settings: Settings) -> AsyncIterator[None]:
+    """Updates straight from Telegram (long polling or webhook) while inside."""
+    await start_updates(application, settings)
+    try:
+        yield
+    finally:
+        assert application.updater is not None
+        await application.updater.stop()
+
+
+async def serve(settings: Settings) -> None:
+    """Run the bot until Ctrl-C or SIGTERM, then stop everything cleanly:
+    one process, or WORKERS processes behind a front (bot/telegram/workers.py)."""
+    settings.require_token()
+    if settings.telegram_webhook_url:
+        settings.require_webhook_secret()  # before anything starts
+    if settings.workers < 1:
+        raise ConfigurationError(f"WORKERS must be 1 or more, got {settings.workers}.")
+    if settings.workers > 1:
+        from bot.telegram.workers import Front
+
+        await Front(settings).run(stop_on_signals())
+        return
+    assistant = await Assistant.create(settings)
+    application = build_application(settings, assistant)
+    await run_bot(application, assistant, settings, stop_on_signals(), from_telegram(application, settings))
+
+
+async def run_bot(application: Application, assistant: Assistant, settings: Settings, stop: asyncio.Event,
+                  receiving: contextlib.AbstractAsyncContextManager[Any], *, leader: bool = True) -> None:
+    """Serve updates while ``receiving`` delivers them, until ``stop``. The
+    leader (the only process, or worker 0) also registers the command menu and
+    announces handover cases to staff."""
+    desk: Desk = application.bot_data["desk"]
     try:
         async with application:
-            await register_commands(application, assistant)
+            if leader:
+                await register_commands(application, assistant)
             await application.start()
-            await start_updates(application, settings)
-            print("Veiviser is running. Stop with Ctrl-C.", flush=True)
-            folder = Path(settings.rasa_model or settings.root / "models")
-            watcher = asyncio.create_task(assistant.watch_models(folder)) if folder.is_dir() else None
-            sweeper = asyncio.create_task(application.bot_data["desk"].sweep_forever())
-            await application.bot_data["desk"].sweep()  # cases left unannounced before a restart
-            await stop.wait()
-            sweeper.cancel()
-            if watcher:
-                watcher.cancel()
-            log.info("Stopping")
-            if application.updater is not None:
-                await application.updater.stop()
+            async with receiving:
+                print("Veiviser is running. Stop with Ctrl-C.", flush=True)
+                folder = Path(settings.rasa_model or settings.root / "models")
+                tasks = [asyncio.create_task(assistant.watch_models(folder))] if folder.is_dir() else []
+                if leader:
+                    tasks.append(asyncio.create_task(desk.sweep_forever()))
+                    await desk.sweep()  # cases left unannounced before a restart
+                await stop.wait()
+                for task in tasks:
+                    task.cancel()
+                log.info("Stopping")
             await application.stop()
     finally:
         await assistant.close()
