@@ -5,6 +5,7 @@
     python -m bot train      train config.yml into models/ (skipped when unchanged)
     python -m bot eval       NLU quality per language on the held-out set
     python -m bot check      content check for editors
+    python -m bot migrate    create or upgrade both databases (run by `run`)
     python -m bot worker     one of WORKERS bot processes (started by `run`)
     python -m bot staff      register founder centres' staff groups and staff (handover)
 """
@@ -43,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="list facts not checked for this many days (default 365, about 12 months)")
     review = sub.add_parser("review", help="export messages worth a review as Rasa NLU data")
     review.add_argument("--out", type=Path, default=Path("review"))
+    sub.add_parser("migrate", help="create or upgrade Veiviser's database and Rasa's tracker store")
     worker = sub.add_parser("worker", help="one bot worker (started by `run` when WORKERS > 1)")
     worker.add_argument("--index", type=int, required=True)
     worker.add_argument("--workers", type=int, required=True)
@@ -89,13 +91,23 @@ def main(argv: list[str] | None = None) -> int:
         root = settings.root
         if args.command in ("run", "chat"):
             if args.command == "run" and settings.telegram_bot_token:
-                from bot.telegram import serve
+                settings.check_telegram()  # before anything starts
+                if settings.workers > 1:
+                    from bot.telegram.workers import serve_front  # does not load Rasa itself
 
-                settings.require_token()
-                asyncio.run(serve(settings))
+                    asyncio.run(serve_front(settings))
+                else:
+                    from bot.telegram.app import serve
+
+                    asyncio.run(serve(settings))
                 return 0
             logging.getLogger().setLevel(logging.WARNING)
             asyncio.run(_interactive(settings, args.language))
+            return 0
+        if args.command == "migrate":
+            from bot.engine import prepare_databases
+
+            prepare_databases(settings)
             return 0
         if args.command == "worker":
             from bot.telegram.workers import serve_worker

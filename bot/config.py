@@ -66,6 +66,14 @@ class Settings:
             )
         return secret
 
+    def check_telegram(self) -> None:
+        """Everything the Telegram bot needs, checked before anything starts."""
+        self.require_token()
+        if self.telegram_webhook_url:
+            self.require_webhook_secret()
+        if self.workers < 1:
+            raise ConfigurationError(f"WORKERS must be 1 or more, got {self.workers}.")
+
     def admin_user_ids(self) -> frozenset[int]:
         try:
             return frozenset(int(part) for part in self.admin_ids.split(",") if part.strip())

@@ -11,11 +11,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -43,6 +38,7 @@ from bot.handover.store import Cases
 from bot.i18n.catalog import Catalogs
 from bot.languages import CODES, LANGUAGES
 from bot.nlg import BabelNaturalLanguageGenerator, ResponseTexts
+from bot.processes import ActionServer
 from bot.storage.db import Database, create_tuned_engine
 from bot.storage.models import utcnow
 from bot.storage.repo import Users
@@ -238,64 +234,13 @@ def tracker_store_from_url(url: str, domain: Domain) -> TrackerStore:
     return store
 
 
-def _die_with_parent() -> None:
-    """In the child: ask Linux to end it when Veiviser's process ends."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-class ActionServer:
-    """The Rasa SDK action server as a child process on a local port."""
-
-    def __init__(self, port: int, root: Path) -> None:
-        self.port = port
-        self.root = root
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/webhook"
-
-    async def start(self, timeout: float = 120.0) -> None:
-        if self.port == 0:
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                self.port = sock.getsockname()[1]
-        env = {**os.environ, "VEIVISER_HOME": str(self.root), "RASA_TELEMETRY_ENABLED": "false"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(self.port)],
-            cwd=self.root,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
-        )
-        deadline = time.monotonic() + timeout
-        async with aiohttp.ClientSession() as http:
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise VeiviserError(f"The action server exited with status {self.process.returncode}.")
-                try:
-                    async with http.get(f"http://127.0.0.1:{self.port}/health") as response:
-                        if response.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.2)
-        raise VeiviserError(f"The action server did not answer on port {self.port} within {timeout:.0f} s.")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.process = None
+def prepare_databases(settings: Settings) -> None:
+    """Create or upgrade Veiviser's database (Alembic) and Rasa's tracker store tables."""
+    database = Database(settings.resolved_database_url())
+    database.migrate()
+    database.dispose()
+    store = tracker_store_from_url(settings.resolved_tracker_store_url(), Domain.load(str(settings.root / "domain.yml")))
+    store.engine.dispose()  # type: ignore[attr-defined]
 
 
 class Assistant:

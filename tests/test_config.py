@@ -55,3 +55,10 @@ def test_run_with_a_malformed_token_stops_before_starting_anything() -> None:
 def test_webhook_mode_without_a_secret_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="TELEGRAM_WEBHOOK_SECRET"):
         Settings(telegram_webhook_url="https://example.org/hook").require_webhook_secret()
+
+
+@pytest.mark.parametrize("workers", ["0", "-1"])
+def test_workers_below_one_are_refused(workers: str) -> None:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": "123456789:AAH-test_token_for_the_fake_bot_api_x", "WORKERS": workers})
+    with pytest.raises(ConfigurationError, match="WORKERS must be 1 or more"):
+        settings.check_telegram()

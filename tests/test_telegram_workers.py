@@ -70,6 +70,7 @@ async def test_two_workers_share_the_chats_and_survive_a_crash(two_workers: tupl
     assert bot.process is not None
     workers = workers_of(bot.process.pid)
     assert sorted(workers) == [0, 1]
+    assert "tensorflow" not in Path(f"/proc/{bot.process.pid}/maps").read_text()  # the front stays light; workers load Rasa
     first, second = Person(api, assistant, "ar"), Person(api, assistant, "ti")
     people = {p.id % 2: p for p in (first, second)}  # consecutive ids: one chat on each worker
     assert sorted(people) == [0, 1]

@@ -1,5 +1,2 @@
-"""Veiviser on Telegram (python-telegram-bot 22)."""
-
-from bot.telegram.app import build_application, serve
-
-__all__ = ["build_application", "serve"]
+"""Veiviser on Telegram (python-telegram-bot 22): app.py builds and runs the
+bot in one process; workers.py runs several behind a front."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -22,18 +21,17 @@ from telegram.ext import (
     CommandHandler,
     MessageHandler,
     TypeHandler,
-    Updater,
     filters,
 )
 
 from bot.config import Settings
 from bot.engine import Assistant
-from bot.errors import ConfigurationError
 from bot.languages import CODES
 from bot.telegram.desk import Desk
 from bot.telegram.handlers import Handlers
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.request import RetryingRequest
+from bot.telegram.updates import receive_updates, stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -96,31 +94,6 @@ async def start_updates(application: Application, settings: Settings) -> None:
     await receive_updates(application.updater, settings)
 
 
-async def receive_updates(updater: Updater, settings: Settings) -> None:
-    if settings.telegram_webhook_url:
-        await updater.start_webhook(
-            listen=settings.telegram_webhook_listen,
-            port=settings.telegram_webhook_port,
-            url_path=settings.telegram_webhook_path,
-            webhook_url=settings.telegram_webhook_url,
-            secret_token=settings.require_webhook_secret(),
-            allowed_updates=Update.ALL_TYPES,
-        )
-        log.info("Serving Telegram by webhook on port %d", settings.telegram_webhook_port)
-    else:
-        await updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=10)
-        log.info("Serving Telegram by long polling")
-
-
-def stop_on_signals() -> asyncio.Event:
-    """An event set by Ctrl-C or SIGTERM."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    return stop
-
-
 @contextlib.asynccontextmanager
 async def from_telegram(application: Application, settings: Settings) -> AsyncIterator[None]:
     """Updates straight from Telegram (long polling or webhook) while inside."""
@@ -133,18 +106,10 @@ async def from_telegram(application: Application, settings: Settings) -> AsyncIt
 
 
 async def serve(settings: Settings) -> None:
-    """Run the bot until Ctrl-C or SIGTERM, then stop everything cleanly:
-    one process, or WORKERS processes behind a front (bot/telegram/workers.py)."""
-    settings.require_token()
-    if settings.telegram_webhook_url:
-        settings.require_webhook_secret()  # before anything starts
-    if settings.workers < 1:
-        raise ConfigurationError(f"WORKERS must be 1 or more, got {settings.workers}.")
-    if settings.workers > 1:
-        from bot.telegram.workers import Front
-
-        await Front(settings).run(stop_on_signals())
-        return
+    """Run the bot in this process until Ctrl-C or SIGTERM, then stop
+    everything cleanly (with WORKERS > 1 the command line runs the front of
+    bot/telegram/workers.py instead)."""
+    settings.check_telegram()
     assistant = await Assistant.create(settings)
     application = build_application(settings, assistant)
     await run_bot(application, assistant, settings, stop_on_signals(), from_telegram(application, settings))

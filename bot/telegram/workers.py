@@ -38,7 +38,9 @@ from telegram.ext import Application, Updater
 
 from bot.config import Settings
 from bot.errors import VeiviserError
+from bot.processes import ActionServer, die_with_parent
 from bot.telegram.request import RetryingRequest
+from bot.telegram.updates import receive_updates, stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +100,9 @@ async def from_front(application: Application, port: int, secret: str) -> AsyncI
 async def serve_worker(settings: Settings, index: int, workers: int, port: int) -> None:
     """One worker (``python -m bot worker``, started by the front)."""
     from bot.engine import Assistant
-    from bot.telegram.app import build_application, run_bot, stop_on_signals
+    from bot.telegram.app import build_application, run_bot
 
-    secret = os.environ.get(SECRET_VARIABLE, "")
+    secret = os.environ.get(SECRET_VARIABLE, "")  # from the front, never on a command line
     if not secret:
         raise VeiviserError(f"{SECRET_VARIABLE} is not set: workers are started by `python -m bot run` with WORKERS > 1.")
     stop = stop_on_signals()
@@ -131,27 +133,18 @@ class Front:
         self.workers = [Worker(k, _free_port()) for k in range(settings.workers)]
         self.stopping = False
 
-    def _prepare_databases(self) -> None:
-        """Migrate and create the tables once, before workers start side by side."""
-        from rasa.shared.core.domain import Domain
-
-        from bot.engine import tracker_store_from_url
-        from bot.storage.db import Database
-
-        database = Database(self.settings.resolved_database_url())
-        database.migrate()
-        database.dispose()
-        store = tracker_store_from_url(self.settings.resolved_tracker_store_url(),
-                                       Domain.load(str(self.settings.root / "domain.yml")))
-        store.engine.dispose()  # type: ignore[attr-defined]
+    async def _prepare_databases(self) -> None:
+        """Migrate and create the tables once, before workers start side by
+        side (in a child process: the front itself never loads Rasa)."""
+        migrate = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "migrate", cwd=self.settings.root)
+        if await migrate.wait() != 0:
+            raise VeiviserError(f"Preparing the databases failed (`python -m bot migrate` exited with {migrate.returncode}).")
 
     async def _start(self, worker: Worker, env: dict[str, str], http: aiohttp.ClientSession) -> None:
-        from bot.engine import _die_with_parent
-
         worker.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "worker", "--index", str(worker.index),
             "--workers", str(len(self.workers)), "--port", str(worker.port),
-            cwd=self.settings.root, env=env, preexec_fn=_die_with_parent,
+            cwd=self.settings.root, env=env, preexec_fn=die_with_parent,
         )
         deadline = asyncio.get_running_loop().time() + START_TIMEOUT
         while asyncio.get_running_loop().time() < deadline:
@@ -208,12 +201,9 @@ class Front:
             queue.task_done()
 
     async def run(self, stop: asyncio.Event) -> None:
-        from bot.engine import ActionServer
-        from bot.telegram.app import receive_updates
-
         settings = self.settings
         token = settings.require_token()
-        await asyncio.get_running_loop().run_in_executor(None, self._prepare_databases)
+        await self._prepare_databases()
         actions = None
         action_url = settings.action_server_url
         if not action_url:
@@ -264,3 +254,8 @@ class Front:
                 await asyncio.wait_for(process.wait(), 60)
             except asyncio.TimeoutError:
                 process.kill()
+
+
+async def serve_front(settings: Settings) -> None:
+    """`python -m bot run` with WORKERS > 1: the front and its workers until Ctrl-C or SIGTERM."""
+    await Front(settings).run(stop_on_signals())
