@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 CATALOG_SOURCES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 CATALOGS := $(CATALOG_SOURCES:.po=.mo)
 
-.PHONY: help setup run chat train test lint check eval bench lookups rollback po2csv csv2po i18n i18n-extract i18n-update i18n-compile clean
+.PHONY: help setup run chat train test test-workers lint check eval bench lookups rollback po2csv csv2po i18n i18n-extract i18n-update i18n-compile clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -52,10 +52,16 @@ lint: setup  ## ruff and mypy
 	$(VENV)/bin/ruff check bot tests
 	$(VENV)/bin/mypy
 
-test: setup  ## all tests (trains the fast test model once, cached in .cache/)
+test: setup  ## all tests, then the end-to-end ones with WORKERS=2 (trains the fast test model once, cached in .cache/)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory check
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(if $(PYTEST_ARGS),,$(MAKE) --no-print-directory test-workers)
+
+E2E := tests/test_telegram.py tests/test_handover.py tests/test_handover_dialogue.py
+
+test-workers: setup  ## the end-to-end tests again, against the front and two workers (WORKERS=2)
+	VEIVISER_TEST_WORKERS=2 $(PY) -m pytest -p no:cacheprovider $(E2E)
 
 eval: setup  ## NLU quality per language on the held-out set, shipped configuration
 	$(PY) -m bot eval

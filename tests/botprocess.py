@@ -70,6 +70,7 @@ async def telegram(assistant: Assistant, fast_model: Path, tmp_path_factory: pyt
         "OFFICE_HOURS": "always",
         "HANDOVER_REANNOUNCE_SECONDS": "8",
         "HANDOVER_SWEEP_SECONDS": "1",
+        "WORKERS": os.environ.get("VEIVISER_TEST_WORKERS", "1"),  # 2: every end-to-end test against the front and two workers
     }
     bot = BotProcess(env, api, var / "bot.log")
     await bot.start()
