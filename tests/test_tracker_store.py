@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SlotSet
@@ -92,3 +93,22 @@ async def test_after_a_model_swap_conversations_are_still_served_from_memory_and
     assert store_of(assistant).last_saved(user) is not None
     await assistant.forget(user)
     assert await SQLTrackerStore.retrieve(store, user) is None  # erased in the database, not only in memory
+
+
+async def test_saving_writes_the_rows_rasa_would_write(assistant: Assistant, tmp_path: Path) -> None:
+    """The events of a turn go in with one statement, as the same rows Rasa's own save writes."""
+    store = store_of(assistant)
+    user = await conversation(assistant, "so", "sidee loo furaa ganacsi", "mahadsanid")
+    tracker = store.last_saved(user)
+    assert tracker is not None
+    rasa = SQLTrackerStore(assistant.agent.domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    await rasa.save(tracker)
+
+    def rows(into: SQLTrackerStore) -> list[tuple[object, ...]]:
+        with into.session_scope() as session:
+            found = session.query(into.SQLEvent).filter(into.SQLEvent.sender_id == user).order_by(into.SQLEvent.id)
+            return [(e.type_name, e.timestamp, e.intent_name, e.action_name, e.data) for e in found]
+
+    theirs = rows(rasa)
+    assert len(theirs) == len(tracker.events) > 4
+    assert rows(store)[-len(theirs):] == theirs  # (before them: the start of the first session)
