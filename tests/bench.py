@@ -203,6 +203,26 @@ async def through_telegram(model: Path, action_url: str, tmp: Path, workers: int
             "paced_median": statistics.median(at_target), "paced_p95": pct(at_target, 0.95), "peak_mb": peak}
 
 
+async def telegram_floor() -> dict[str, float]:
+    """One person through an echo bot (tests/echo_bot.py): what Telegram's
+    round trips cost any bot here, before Rasa or a database."""
+    api = FakeBotAPI(TOKEN)
+    await api.start()
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url}
+    echo = await asyncio.create_subprocess_exec(sys.executable, "-m", "tests.echo_bot", cwd=ROOT, env=env,
+                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    await api.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls), timeout=120)
+    try:
+        for i in range(10):  # warm-up
+            await one_round_trip(api, 1, MESSAGES[i])
+        single = [await one_round_trip(api, 2, MESSAGES[i % len(MESSAGES)]) for i in range(100)]
+    finally:
+        echo.send_signal(signal.SIGINT)
+        await echo.wait()
+        await api.stop()
+    return {"median1": statistics.median(single), "p95_1": pct(single, 0.95)}
+
+
 async def main() -> int:
     quiet_libraries()  # as in the bot's process: Rasa's debug logging would slow bare Rasa down
     model = latest_model(ROOT / "models")
@@ -216,6 +236,7 @@ async def main() -> int:
                                   f"sqlite:///{tmp / 'rasa.db'}")
     with fresh_postgres("veiviser_bench") as url:
         scaled = await through_telegram(model, actions.url, tmp, 2, url, url)
+    floor = await telegram_floor()
     speed_up_rasa()  # bare Rasa gets Veiviser's fix to Rasa too: the ratios are the cost of Veiviser's own layer
     bare = await bare_rasa(model, actions.url)
     bare_sql = await bare_rasa(model, actions.url, tmp / "bare-rasa.db")
@@ -249,6 +270,9 @@ async def main() -> int:
             return f"{bare_value / ours[key]:.2f}" if key in ("throughput", "paced_rate") else f"{ours[key] / bare_value:.2f}"
         print(f"| {name} | {show(ours[key])} | {show(scaled[key])} | {show(bare[key])} | {ratio(bare[key])} "
               f"| {show(bare_sql[key])} | {ratio(bare_sql[key])} |")
+    print(f"Telegram's round trips alone (echo bot, 1 user): median {ms(floor['median1'])}, p95 {ms(floor['p95_1'])}; "
+          f"Veiviser in 1 process less that: median {ms(ours['median1'] - floor['median1'])} "
+          f"({(ours['median1'] - floor['median1']) / bare['median1']:.2f} of bare Rasa in memory)")
     print("(ratio: Veiviser in 1 process against bare Rasa; > 1 means Veiviser is slower or bigger. "
           "The bare runs share one process, so their peak RSS is cumulative. Veiviser sends at most 30 messages/s, "
           "Telegram's limit for a bot, so its messages/s cannot exceed about 30.)")
