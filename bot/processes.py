@@ -52,6 +52,7 @@ class ActionServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             preexec_fn=die_with_parent,
+            start_new_session=True,  # Ctrl-C reaches Veiviser only: it stops the action server last
         )
         deadline = time.monotonic() + timeout
         async with aiohttp.ClientSession() as http:

@@ -145,6 +145,7 @@ class Front:
             sys.executable, "-m", "bot", "worker", "--index", str(worker.index),
             "--workers", str(len(self.workers)), "--port", str(worker.port),
             cwd=self.settings.root, env=env, preexec_fn=die_with_parent,
+            start_new_session=True,  # Ctrl-C reaches the front only: it stops the workers in order
         )
         deadline = asyncio.get_running_loop().time() + START_TIMEOUT
         while asyncio.get_running_loop().time() < deadline:
