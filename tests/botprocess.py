@@ -39,13 +39,18 @@ class BotProcess:
         with self.log.open("a") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", "run", cwd=ROOT, env=self.env,
-                stdout=log, stderr=log,
+                stdout=log, stderr=log, start_new_session=True,  # its own process group, as in a terminal
             )
         await self.api.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls[since:]), timeout=300)
 
-    async def stop(self) -> int:
+    async def stop(self, ctrl_c: bool = False) -> int:
+        """SIGTERM to the bot, or ``ctrl_c``: SIGINT to its whole process group,
+        as a terminal sends it."""
         assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
+        if ctrl_c:
+            os.killpg(self.process.pid, signal.SIGINT)
+        else:
+            self.process.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(self.process.wait(), 60)
         self.process = None
         return code

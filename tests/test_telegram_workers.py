@@ -1,7 +1,8 @@
 """Scale-out on one machine: `python -m bot run` with WORKERS=2 (a front and two
 bot workers) on PostgreSQL, against the fake Bot API. Each chat stays with one
 worker; a worker that dies is started again and the message sent meanwhile
-is answered, in the person's language, continuing their conversation."""
+is answered, in the person's language, continuing their conversation; Ctrl-C
+stops them all."""
 
 from __future__ import annotations
 
@@ -60,8 +61,9 @@ async def two_workers(fast_model: Path, tmp_path: Path) -> AsyncIterator[tuple[F
         front = bot.process.pid
         yield api, bot
         left = list(workers_of(front).values())
-        assert left and await bot.stop() == 0  # SIGTERM stops the front, and the front its workers
+        assert left and await bot.stop(ctrl_c=True) == 0  # Ctrl-C: the front stops its workers in order
         assert not any(Path(f"/proc/{pid}").exists() for pid in left)
+        assert bot.log.read_text().count("starting it again") == 1  # the crash in the test; none on Ctrl-C
     await api.stop()
 
 
