@@ -42,6 +42,11 @@ class Settings:
     def root(self) -> Path:
         return project_root()
 
+    @property
+    def telegram_file_base_url(self) -> str:
+        """Where the Bot API server serves files (beside ``.../bot``)."""
+        return self.telegram_api_base_url.removesuffix("/bot") + "/file/bot"
+
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.root / 'var' / 'veiviser.db'}"
 

@@ -17,6 +17,13 @@ import aiohttp
 from bot.errors import VeiviserError
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def die_with_parent() -> None:
     """In the child: ask Linux to end it when Veiviser's process ends."""
     try:
@@ -41,9 +48,7 @@ class ActionServer:
 
     async def start(self, timeout: float = 120.0) -> None:
         if self.port == 0:
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                self.port = sock.getsockname()[1]
+            self.port = free_port()
         env = {**os.environ, "VEIVISER_HOME": str(self.root), "RASA_TELEMETRY_ENABLED": "false"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(self.port)],

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from bot.cli import quiet_libraries
 from bot.engine import ActionServer, latest_model, speed_up_rasa
+from tests.botprocess import children
 from tests.databases import fresh_postgres
 from tests.fake_telegram import FakeBotAPI, message
 
@@ -152,11 +153,7 @@ async def bare_rasa(model: Path, action_url: str, sqlite_file: Path | None = Non
 
 def process_tree(pid: int) -> list[int]:
     """The process and its descendants (the front's workers)."""
-    found = [pid]
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        for child in task.read_text().split():
-            found += process_tree(int(child))
-    return found
+    return [pid, *(p for child in children(pid) for p in process_tree(child))]
 
 
 def cpu_seconds(pids: list[int]) -> float:

@@ -27,6 +27,11 @@ ADMIN_ID = 4242  # may register staff groups (ADMIN_IDS)
 TOKEN = "123456789:AAH-test_token_for_the_fake_bot_api_x"
 
 
+def children(pid: int) -> list[int]:
+    """The process's child processes (a front's workers, the action server)."""
+    return [int(c) for task in Path(f"/proc/{pid}/task").glob("*/children") for c in task.read_text().split()]
+
+
 @dataclass
 class BotProcess:
     env: dict[str, str]

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import html
-import socket
 from dataclasses import replace
 
 import aiohttp
 
 from bot.config import Settings
 from bot.engine import Assistant
+from bot.processes import free_port
 from bot.telegram.app import build_application, register_commands, start_updates
 from tests.fake_telegram import FakeBotAPI, message
 
 TOKEN = "987654321:AAH-webhook_token_for_the_fake_api_x"
 SECRET = "veiviser-webhook-secret-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_webhook_delivers_updates_and_refuses_a_wrong_secret(assistant: Assistant, settings: Settings) -> None:

@@ -9,20 +9,16 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.engine import Assistant
-from tests.botprocess import TOKEN, BotProcess, Person
+from bot.processes import free_port
+from tests.botprocess import TOKEN, BotProcess, Person, children
 from tests.databases import fresh_postgres
 from tests.fake_telegram import FakeBotAPI, message, press
-
-
-def children(pid: int) -> list[int]:
-    return [int(c) for task in Path(f"/proc/{pid}/task").glob("*/children") for c in task.read_text().split()]
 
 
 def command_line(pid: int) -> list[str]:
@@ -37,12 +33,6 @@ def workers_of(front: int) -> dict[int, int]:
         if "worker" in line:
             found[int(line[line.index("--index") + 1])] = pid
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

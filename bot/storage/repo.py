@@ -63,8 +63,7 @@ class Payloads:
 
     def key_for(self, payload: str) -> str:
         key = payload_key(payload)
-        if self.session.get(ButtonPayload, key) is None:
-            insert_new(self.session, ButtonPayload, key=key, payload=payload)
+        insert_new(self.session, ButtonPayload, key=key, payload=payload)  # nothing when it is stored already
         return key
 
     def payload_for(self, key: str) -> str | None:

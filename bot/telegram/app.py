@@ -50,7 +50,7 @@ def build_application(settings: Settings, assistant: Assistant, *, workers: int 
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_base_url)
-        .base_file_url(settings.telegram_api_base_url.removesuffix("/bot") + "/file/bot")
+        .base_file_url(settings.telegram_file_base_url)
         .request(RetryingRequest(connection_pool_size=64, read_timeout=15.0))
         .get_updates_request(RetryingRequest(read_timeout=30.0))
         .rate_limiter(AIORateLimiter(overall_max_rate=FloodLimit.MESSAGES_PER_SECOND / workers, max_retries=5))

@@ -25,7 +25,6 @@ import logging
 import os
 import secrets
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from telegram.ext import Application, Updater
 
 from bot.config import Settings
 from bot.errors import VeiviserError
-from bot.processes import ActionServer, die_with_parent
+from bot.processes import ActionServer, die_with_parent, free_port
 from bot.telegram.request import RetryingRequest
 from bot.telegram.updates import receive_updates, stop_on_signals
 
@@ -61,12 +60,6 @@ def chat_of(update: Update) -> int:
 
 def worker_for(update: Update, workers: int) -> int:
     return chat_of(update) % workers
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # -- a worker ------------------------------------------------------------------------------
@@ -130,7 +123,7 @@ class Front:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.secret = secrets.token_urlsafe(32)
-        self.workers = [Worker(k, _free_port()) for k in range(settings.workers)]
+        self.workers = [Worker(k, free_port()) for k in range(settings.workers)]
         self.stopping = False
 
     async def _prepare_databases(self) -> None:
@@ -213,7 +206,7 @@ class Front:
             action_url = actions.url
         env = {**os.environ, "ACTION_SERVER_URL": action_url, SECRET_VARIABLE: self.secret}
         bot = Bot(token, base_url=settings.telegram_api_base_url,
-                  base_file_url=settings.telegram_api_base_url.removesuffix("/bot") + "/file/bot",
+                  base_file_url=settings.telegram_file_base_url,
                   request=RetryingRequest(), get_updates_request=RetryingRequest(read_timeout=30.0))
         queue: asyncio.Queue[object] = asyncio.Queue()
         updater = Updater(bot, queue)
@@ -232,11 +225,10 @@ class Front:
                     await updater.stop()
                 with contextlib.suppress(asyncio.TimeoutError):  # what the front holds goes to the workers first
                     await asyncio.wait_for(self._drain(queue), 60)
-                self.stopping = True
-                for task in tasks:
-                    task.cancel()
         finally:
             self.stopping = True
+            for task in tasks:
+                task.cancel()
             await self._stop_workers()
             if actions:
                 actions.stop()
